@@ -1,0 +1,41 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "corslog",
+    products: [
+        .executable(name: "corslog", targets: ["corslog"]),
+        .library(name: "CorsLogKit", targets: ["CorsLogKit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+    ],
+    targets: [
+        // zlib from Debian's zlib1g-dev; `inflateInit2` is a macro, wrapped in shim.h.
+        .systemLibrary(
+            name: "CZlib",
+            path: "Sources/CZlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+        // The engine: read → parse → aggregate → infer → render → report.
+        .target(
+            name: "CorsLogKit",
+            dependencies: ["CZlib"],
+            resources: [.copy("Infer/Resources")]
+        ),
+        // Thin command-line front.
+        .executableTarget(
+            name: "corslog",
+            dependencies: [
+                "CorsLogKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "CorsLogKitTests",
+            dependencies: ["CorsLogKit"],
+            resources: [.copy("Expected")]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)
