@@ -21,7 +21,7 @@ package struct ByteSlice {
         self.count = count
     }
 
-    package static let empty = ByteSlice(base: nil, count: 0)
+    @inlinable package static var empty: ByteSlice { ByteSlice(base: nil, count: 0) }
 
     @inlinable package var isEmpty: Bool { count == 0 }
 
@@ -53,7 +53,7 @@ package struct ByteSlice {
     /// Whether the bytes equal `ascii` exactly.
     @inlinable
     package func equals(_ ascii: StaticString) -> Bool {
-        guard ascii.utf8CodeUnitsCount == count else { return false }
+        guard ascii.utf8CodeUnitCount == count else { return false }
         let other = ascii.utf8Start
         for i in 0..<count where self[i] != other[i] { return false }
         return true
@@ -62,7 +62,7 @@ package struct ByteSlice {
     /// Whether the bytes equal `ascii`, ignoring ASCII case.
     @inlinable
     package func equalsIgnoringASCIICase(_ ascii: StaticString) -> Bool {
-        guard ascii.utf8CodeUnitsCount == count else { return false }
+        guard ascii.utf8CodeUnitCount == count else { return false }
         let other = ascii.utf8Start
         for i in 0..<count where self[i].asciiLowercased != other[i].asciiLowercased { return false }
         return true
