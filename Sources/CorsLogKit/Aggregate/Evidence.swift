@@ -1,0 +1,70 @@
+/// Where the origin of a request is read from.
+package enum OriginSource: String, Sendable, Codable {
+    /// The `Origin` request header (the format logs it).
+    case originHeader = "origin-header"
+    /// The origin part of `Referer`, for formats that do not log `Origin`:
+    /// browsers' default `strict-origin-when-cross-origin` policy sends the
+    /// referring origin on cross-origin requests. Marked as inferred.
+    case referer = "referer"
+}
+
+/// The aggregated cross-origin evidence of a set of logs.
+package struct Evidence: Sendable {
+    package var source: OriginSource
+    /// Tracked origins and what was seen for each.
+    package var origins: [Origin: OriginStats] = [:]
+    /// Requests with `Origin: null`.
+    package var null = OriginStats()
+    /// Origin values that are not origins (never proposable).
+    package var invalid = InvalidOrigins()
+    /// Parsed lines with no Origin (or, in referer mode, no usable Referer).
+    package var linesWithoutOrigin = 0
+    /// Requests whose origin equals the site (or the logged host).
+    package var sameOriginRequests = 0
+    /// The most frequent `Host` values, for telling the site when `--site` is absent.
+    var hosts = TopValues()
+    package var originCap = OriginCap()
+    package var firstSeen: Int64? = nil
+    package var lastSeen: Int64? = nil
+
+    package init(source: OriginSource) { self.source = source }
+
+    package var mostFrequentHosts: [(host: String, requests: Int)] {
+        hosts.sorted.map { ($0.text, $0.count) }
+    }
+
+    /// Requests that a browser sent cross-origin (the ones CORS governs).
+    package var crossOriginRequests: Int {
+        origins.values.reduce(0) { $0 + $1.requests } + null.requests + invalid.requests
+    }
+}
+
+/// Origin values that failed validation, counted by why.
+package struct InvalidOrigins: Sendable, Equatable {
+    package var requests = 0
+    package var byReason: [OriginRejection: Int] = [:]
+    /// A few of the values, as printable text (bytes outside printable ASCII as `\xHH`).
+    package var examples: [String] = []
+    static let maxExamples = 8
+
+    mutating func add(_ reason: OriginRejection, value: ByteSlice) {
+        requests += 1
+        byReason[reason, default: 0] += 1
+        if examples.count < Self.maxExamples {
+            let text = TopValues.displayText(value)
+            if !examples.contains(text) { examples.append(text) }
+        }
+    }
+}
+
+/// The tracked-origin cap: how much was dropped to keep memory bounded.
+package struct OriginCap: Sendable, Equatable {
+    package var capacity = 0
+    /// Times the table was full and its least-requested half was dropped.
+    package var prunes = 0
+    package var evictedOrigins = 0
+    package var evictedRequests = 0
+    /// Distinct valid origins seen in all (estimated beyond 64).
+    package var distinctOrigins = DistinctCounter()
+    package var reached: Bool { prunes > 0 }
+}

@@ -1,0 +1,264 @@
+/// Folds parsed lines into `Evidence`: the per-line hot path.
+///
+/// Each distinct raw Origin value (or the origin part of a Referer) is
+/// validated once and cached by its bytes; a line then costs a hash, a table
+/// probe and a few counter updates, with no allocation unless the origin is
+/// new or a preflight lists headers.
+///
+/// Memory is bounded however many distinct origins arrive: at most `capacity`
+/// origins are tracked; when the table is full, the least-requested half is
+/// dropped (origins listed in `protected` never are), so the origins with real
+/// traffic keep exact statistics from their first request on, and the report
+/// says how much was dropped.
+package struct EvidenceCollector {
+    package let source: OriginSource
+    private let sites: Set<Origin>
+    private let protected: Set<Origin>
+    private let capacity: Int
+    private let hasRequestMethodField: Bool
+    private let hasHostField: Bool
+
+    private var evidence: Evidence
+    private var cache = ByteKeyTable()
+    private var tracked: [Origin] = []
+    private var stats: [OriginStats] = []
+    private var isSite: [Bool] = []
+    /// `host[:port]` of each tracked origin, lower-case bytes, for comparing with the Host field.
+    private var authority: [[UInt8]] = []
+    private var index: [Origin: Int32] = [:]
+
+    private static let nullCode: Int32 = -1
+    private static let invalidBase: Int32 = -2
+
+    package init(source: OriginSource, sites: [Origin], protected: [Origin] = [],
+                 capacity: Int = 20_000, hasRequestMethodField: Bool, hasHostField: Bool) {
+        self.source = source
+        self.sites = Set(sites)
+        self.protected = Set(sites).union(protected)
+        self.capacity = max(capacity, 16)
+        self.hasRequestMethodField = hasRequestMethodField
+        self.hasHostField = hasHostField
+        self.evidence = Evidence(source: source)
+        self.evidence.originCap.capacity = self.capacity
+    }
+
+    /// Adds one parsed line.
+    package mutating func add(_ f: ParsedFields) {
+        if let t = f.time {
+            if evidence.firstSeen == nil || t < evidence.firstSeen! { evidence.firstSeen = t }
+            if evidence.lastSeen == nil || t > evidence.lastSeen! { evidence.lastSeen = t }
+        }
+        if hasHostField && !f.host.isEmpty { evidence.hosts.add(f.host) }
+
+        let raw = source == .originHeader ? f.origin : Self.refererOriginPart(f.referer)
+        if raw.isEmpty {
+            evidence.linesWithoutOrigin += 1
+            return
+        }
+        let hash = raw.fnv1a
+        let code: Int32
+        if let cached = cache.value(for: raw, hash: hash) {
+            code = cached
+        } else {
+            code = resolve(raw)
+            cache.insert(raw, hash: hash, value: code)
+        }
+        if code == Self.nullCode {
+            Self.record(f, into: &evidence.null, hasRequestMethodField: hasRequestMethodField, echoOf: raw)
+            return
+        }
+        if code <= Self.invalidBase {
+            let reason = OriginRejection.allCases[Int(Self.invalidBase - code)]
+            evidence.invalid.add(reason, value: raw)
+            return
+        }
+        let i = Int(code)
+        if isSameOrigin(i, host: f.host) {
+            stats[i].sameOriginRequests += 1
+            evidence.sameOriginRequests += 1
+            return
+        }
+        Self.record(f, into: &stats[i], hasRequestMethodField: hasRequestMethodField, echoOf: raw)
+    }
+
+    /// The evidence gathered so far.
+    package func finish() -> Evidence {
+        var e = evidence
+        for (i, o) in tracked.enumerated() {
+            e.origins[o] = stats[i]
+        }
+        return e
+    }
+
+    // MARK: - Resolving a raw value
+
+    private mutating func resolve(_ raw: ByteSlice) -> Int32 {
+        let value = source == .originHeader ? Origin.parse(raw) : Origin.fromReferer(raw)
+        switch value {
+        case .null:
+            return Self.nullCode
+        case .invalid(let reason):
+            let ordinal = OriginRejection.allCases.firstIndex(of: reason) ?? 0
+            return Self.invalidBase - Int32(ordinal)
+        case .origin(let origin):
+            if let i = index[origin] { return i }
+            if tracked.count >= capacity { prune() }
+            let i = Int32(tracked.count)
+            tracked.append(origin)
+            stats.append(OriginStats())
+            isSite.append(sites.contains(origin))
+            authority.append(Array((origin.host + (origin.port.map { ":\($0)" } ?? "")).utf8))
+            index[origin] = i
+            evidence.originCap.distinctOrigins.insert(Self.hash(origin.serialized))
+            return i
+        }
+    }
+
+    /// Drops the least-requested half of the tracked origins.
+    private mutating func prune() {
+        var counts = stats.map(\.requests)
+        counts.sort()
+        let threshold = counts[counts.count / 2]
+        var keptOrigins: [Origin] = []
+        var keptStats: [OriginStats] = []
+        var keptSite: [Bool] = []
+        var keptAuthority: [[UInt8]] = []
+        for (i, o) in tracked.enumerated() {
+            if stats[i].requests > threshold || protected.contains(o) {
+                keptOrigins.append(o)
+                keptStats.append(stats[i])
+                keptSite.append(isSite[i])
+                keptAuthority.append(authority[i])
+            } else {
+                evidence.originCap.evictedOrigins += 1
+                evidence.originCap.evictedRequests += stats[i].requests
+            }
+        }
+        // Everything had the same count: drop the older half instead of nothing.
+        if keptOrigins.count >= capacity {
+            let keep = capacity / 2
+            for i in keep..<keptOrigins.count where !protected.contains(keptOrigins[i]) {
+                evidence.originCap.evictedOrigins += 1
+                evidence.originCap.evictedRequests += keptStats[i].requests
+            }
+            let survivors = keptOrigins.indices.filter { $0 < keep || protected.contains(keptOrigins[$0]) }
+            keptOrigins = survivors.map { keptOrigins[$0] }
+            keptStats = survivors.map { keptStats[$0] }
+            keptSite = survivors.map { keptSite[$0] }
+            keptAuthority = survivors.map { keptAuthority[$0] }
+        }
+        tracked = keptOrigins
+        stats = keptStats
+        isSite = keptSite
+        authority = keptAuthority
+        index = [:]
+        for (i, o) in tracked.enumerated() { index[o] = Int32(i) }
+        cache.removeAll()
+        evidence.originCap.prunes += 1
+    }
+
+    // MARK: - Per-line helpers
+
+    private func isSameOrigin(_ i: Int, host: ByteSlice) -> Bool {
+        if !sites.isEmpty { return isSite[i] }
+        guard !host.isEmpty else { return false }
+        let a = authority[i]
+        var n = host.count
+        // "api.example.com:443" names the same host as an https origin without a port.
+        if n > a.count, host[a.count] == UInt8(ascii: ":"), tracked[i].port == nil {
+            n = a.count
+        }
+        guard n == a.count else { return false }
+        for j in 0..<n where host[j].asciiLowercased != a[j] { return false }
+        return true
+    }
+
+    private static func record(_ f: ParsedFields, into s: inout OriginStats,
+                               hasRequestMethodField: Bool, echoOf raw: ByteSlice) {
+        s.requests += 1
+        s.noteTime(f.time)
+        let client = f.clientAddress.fnv1a
+        s.clients.insert(client)
+        let status = f.status
+        s.statusClasses[(status >= 100 && status <= 599) ? status / 100 : 0] += 1
+
+        let method = HTTPMethod(f.method)
+        let isPreflight = method == .options && (!hasRequestMethodField || !f.requestMethodHeader.isEmpty)
+        if isPreflight {
+            s.preflights += 1
+            s.preflightStatuses[(status >= 100 && status <= 599) ? status : -1, default: 0] += 1
+            if let m = HTTPMethod(f.requestMethodHeader) {
+                s.requestedMethods[m, default: 0] += 1
+                if !m.isSafelisted { s.methodClients[m, default: SmallDistinct()].insert(client) }
+            } else if !f.requestMethodHeader.isEmpty {
+                s.otherMethods += 1
+            }
+            HeaderName.forEach(inList: f.requestHeadersHeader) { name in
+                guard let name, s.requestedHeaders[name] != nil || s.requestedHeaders.count < OriginStats.maxHeaders else {
+                    s.invalidRequestedHeaders += 1
+                    return
+                }
+                s.requestedHeaders[name, default: 0] += 1
+                s.headerClients[name, default: SmallDistinct()].insert(client)
+            }
+        } else if let method {
+            s.methods[method, default: 0] += 1
+            if !method.isSafelisted { s.methodClients[method, default: SmallDistinct()].insert(client) }
+        } else {
+            s.otherMethods += 1
+        }
+
+        let uri = f.uri
+        if !uri.isEmpty {
+            var end = 0
+            while end < uri.count && uri[end] != UInt8(ascii: "?") { end += 1 }
+            s.topPaths.add(uri.slice(0, end))
+        }
+
+        let acao = f.allowOrigin
+        if acao.isEmpty {
+            s.allowOriginAnswers.none += 1
+        } else if acao.count == 1 && acao[0] == UInt8(ascii: "*") {
+            s.allowOriginAnswers.wildcard += 1
+        } else if Self.sameBytes(acao, raw) {
+            s.allowOriginAnswers.echoed += 1
+        } else {
+            s.allowOriginAnswers.other += 1
+        }
+        if f.allowCredentials.equalsIgnoringASCIICase("true") { s.credentialedResponses += 1 }
+    }
+
+    private static func sameBytes(_ a: ByteSlice, _ b: ByteSlice) -> Bool {
+        guard a.count == b.count else { return false }
+        for i in 0..<a.count where a[i] != b[i] { return false }
+        return true
+    }
+
+    /// The `scheme://authority` prefix of a Referer URL: up to the first `/`,
+    /// `?` or `#` after `://`. Validation happens later, once per distinct prefix.
+    static func refererOriginPart(_ referer: ByteSlice) -> ByteSlice {
+        let n = referer.count
+        var i = 0
+        while i + 2 < n {
+            if referer[i] == UInt8(ascii: ":") {
+                guard referer[i + 1] == UInt8(ascii: "/"), referer[i + 2] == UInt8(ascii: "/") else { return referer }
+                var j = i + 3
+                while j < n {
+                    let b = referer[j]
+                    if b == UInt8(ascii: "/") || b == UInt8(ascii: "?") || b == UInt8(ascii: "#") { break }
+                    j += 1
+                }
+                return referer.slice(0, j)
+            }
+            if referer[i] == UInt8(ascii: "/") { return referer }
+            i += 1
+        }
+        return referer
+    }
+
+    static func hash(_ s: String) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in s.utf8 { h ^= UInt64(b); h &*= 0x0000_0100_0000_01b3 }
+        return h
+    }
+}

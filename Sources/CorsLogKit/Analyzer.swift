@@ -1,0 +1,212 @@
+/// How the format is chosen.
+package enum FormatChoice: Sendable {
+    /// Pick the best-fitting preset from the first lines, and say which.
+    case detect
+    case given(LogFormat)
+}
+
+/// What to read and how.
+package struct AnalysisOptions: Sendable {
+    package var paths: [String]
+    package var format: FormatChoice = .detect
+    package var sites: [Origin] = []
+    /// Origins never dropped by the tracked-origin cap (`--trust` ones).
+    package var protectedOrigins: [Origin] = []
+    package var maxLineBytes = 1 << 20
+    package var maxOrigins = 20_000
+    /// Lines sampled for format detection.
+    package var detectionLines = 200
+
+    package init(paths: [String]) { self.paths = paths }
+}
+
+/// One input file's account.
+package struct FileSummary: Sendable {
+    package var path: String
+    package var lines = 0
+    package var parsed = 0
+    package var skipped = 0
+    package var blank = 0
+    package var overlong = 0
+    package var compressed = false
+    package var error: InputError? = nil
+}
+
+/// A line that was not used, and why.
+package struct SkippedLine: Sendable {
+    package var file: String
+    package var line: Int
+    package var reason: String
+}
+
+/// The account of the whole input.
+package struct InputSummary: Sendable {
+    package var files: [FileSummary] = []
+    package var skippedExamples: [SkippedLine] = []
+    static let maxExamples = 10
+
+    package var lines: Int { files.reduce(0) { $0 + $1.lines } }
+    package var parsed: Int { files.reduce(0) { $0 + $1.parsed } }
+    package var skipped: Int { files.reduce(0) { $0 + $1.skipped } }
+    package var blank: Int { files.reduce(0) { $0 + $1.blank } }
+    package var errors: [InputError] { files.compactMap(\.error) }
+}
+
+/// The result of reading, parsing and aggregating the logs.
+package struct Analysis: Sendable {
+    package var format: LogFormat
+    /// Set when the format was detected: lines parsed of those sampled.
+    package var detection: FormatDetector.Detection?
+    package var input: InputSummary
+    package var evidence: Evidence
+}
+
+/// Why an analysis produced nothing usable.
+package struct AnalysisError: Error, Sendable, CustomStringConvertible {
+    package enum Kind: Sendable { case noInput, noLineParsed, formatNotDetected }
+    package var kind: Kind
+    package var description: String
+}
+
+/// read → parse → aggregate, streaming every input once.
+package enum Analyzer {
+    package static func analyze(_ options: AnalysisOptions) throws(AnalysisError) -> Analysis {
+        let paths = InputSet.expand(options.paths)
+        let reader = LineReader(maxLineBytes: options.maxLineBytes)
+        let run = Run(options: options)
+        if case .given(let format) = options.format { run.start(with: format, detection: nil) }
+
+        for path in paths {
+            run.beginFile(path)
+            let result = reader.read(path: path, onLine: { line, number in
+                run.line(line, number: number)
+            }, onOverlongLine: { number, length in
+                run.overlong(number: number, length: length, limit: options.maxLineBytes)
+            })
+            run.endFile(result)
+        }
+        try run.flushDetection()
+
+        let input = run.summary
+        if input.files.allSatisfy({ $0.error != nil }) && !input.files.isEmpty {
+            throw AnalysisError(kind: .noInput, description: "no input could be read: "
+                + input.errors.map(\.description).joined(separator: "; "))
+        }
+        guard let format = run.format else {
+            throw AnalysisError(kind: .noInput, description: "the input holds no log lines")
+        }
+        if input.parsed == 0 && input.skipped > 0 {
+            let first = input.skippedExamples.first.map { " First: \($0.file):\($0.line): \($0.reason)." } ?? ""
+            throw AnalysisError(kind: .noLineParsed, description:
+                "none of the \(input.skipped) lines matched the format \(format.name).\(first) "
+                + "Give the server's own definition with --format '…' or --format-file.")
+        }
+        return Analysis(format: format, detection: run.detection, input: input, evidence: run.collector!.finish())
+    }
+}
+
+/// The state of one streaming run (kept out of the closures' captures).
+private final class Run {
+    let options: AnalysisOptions
+    var format: LogFormat?
+    var detection: FormatDetector.Detection?
+    var parser: LineParser?
+    var collector: EvidenceCollector?
+    var summary = InputSummary()
+    var current = -1
+    /// Lines held back until the format is detected: (file index, line number, bytes).
+    var pending: [(Int, Int, [UInt8])] = []
+    var pendingBytes = 0
+
+    init(options: AnalysisOptions) { self.options = options }
+
+    func start(with format: LogFormat, detection: FormatDetector.Detection?) {
+        self.format = format
+        self.detection = detection
+        self.parser = format.makeParser()
+        let source: OriginSource = format.fields.contains(.origin) ? .originHeader : .referer
+        self.collector = EvidenceCollector(
+            source: source, sites: options.sites, protected: options.protectedOrigins,
+            capacity: options.maxOrigins,
+            hasRequestMethodField: format.fields.contains(.requestMethodHeader),
+            hasHostField: format.fields.contains(.host))
+    }
+
+    func beginFile(_ path: String) {
+        summary.files.append(FileSummary(path: path))
+        current = summary.files.count - 1
+    }
+
+    func endFile(_ result: FileReadResult) {
+        summary.files[current].lines = result.lines
+        summary.files[current].compressed = result.compressed
+        summary.files[current].error = result.error
+    }
+
+    func overlong(number: Int, length: Int, limit: Int) {
+        summary.files[current].overlong += 1
+        skip(file: current, number: number, reason: "line longer than \(limit) bytes (--max-line-bytes)")
+    }
+
+    func line(_ line: ByteSlice, number: Int) {
+        if isBlank(line) {
+            summary.files[current].blank += 1
+            return
+        }
+        if parser == nil {
+            pending.append((current, number, line.bytes))
+            pendingBytes += line.count
+            if pending.count >= options.detectionLines || pendingBytes >= 4 << 20 {
+                try? flushDetection()
+            }
+            return
+        }
+        process(line, file: current, number: number)
+    }
+
+    func process(_ line: ByteSlice, file: Int, number: Int) {
+        // Parser and collector are separate stored properties of a class, so the
+        // closure's access to one does not overlap the parse call's access to the other.
+        let failure = parser!.parse(line) { f in
+            self.collector!.add(f)
+        }
+        if let failure {
+            skip(file: file, number: number, reason: failure.description)
+        } else {
+            summary.files[file].parsed += 1
+        }
+    }
+
+    func skip(file: Int, number: Int, reason: String) {
+        summary.files[file].skipped += 1
+        if summary.skippedExamples.count < InputSummary.maxExamples {
+            summary.skippedExamples.append(SkippedLine(file: summary.files[file].path, line: number, reason: reason))
+        }
+    }
+
+    /// Detects the format from the held-back lines (if still undecided) and replays them.
+    func flushDetection() throws(AnalysisError) {
+        guard parser == nil else { return }
+        guard !pending.isEmpty else { return }
+        guard let found = FormatDetector.detect(pending.map(\.2)) else {
+            let (file, number, _) = pending[0]
+            throw AnalysisError(kind: .formatNotDetected, description:
+                "no preset format fits the first \(pending.count) lines (from \(summary.files[file].path):\(number)). "
+                + "Give the server's own definition with --format '…' (nginx log_format or Apache LogFormat) or --format-file.")
+        }
+        start(with: found.format, detection: found)
+        let held = pending
+        pending = []
+        pendingBytes = 0
+        for (file, number, bytes) in held {
+            bytes.withUnsafeBufferPointer { process(ByteSlice($0), file: file, number: number) }
+        }
+    }
+
+    private func isBlank(_ line: ByteSlice) -> Bool {
+        for i in 0..<line.count where line[i] != UInt8(ascii: " ") && line[i] != UInt8(ascii: "\t") && line[i] != UInt8(ascii: "\r") {
+            return false
+        }
+        return true
+    }
+}

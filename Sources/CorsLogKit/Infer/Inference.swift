@@ -1,0 +1,74 @@
+/// Where the site's own origins came from.
+package enum SiteSource: String, Sendable, Codable {
+    /// `--site`.
+    case flag
+    /// The most frequent `Host` in the log, taken as `https://HOST`.
+    case hostField = "host-field"
+    /// Neither: same-origin and first-party cannot be told.
+    case unknown
+}
+
+/// The verdict on one origin, with the evidence behind it.
+package struct OriginVerdict: Sendable {
+    /// nil for `null`.
+    package var origin: Origin?
+    package var decision: Decision
+    package var reasons: [Reason]
+    /// Same registrable domain as the site (nil when the site is unknown or for `null`).
+    package var firstParty: Bool?
+    package var inferredFromReferer: Bool
+    /// The decision the evidence gave before `--trust` / `--ignore` changed it.
+    package var overriddenDecision: Decision?
+    package var stats: OriginStats
+
+    package var label: String { origin?.serialized ?? "null" }
+}
+
+/// The explicit allowlist corslog proposes. Every member is a validated type:
+/// this is all a renderer gets from the logs.
+package struct Proposal: Sendable, Codable, Equatable {
+    package var origins: [Origin]
+    /// Non-safelisted methods the allowed origins used.
+    package var methods: [HTTPMethod]
+    /// Header names the allowed origins' preflights asked for.
+    package var headers: [HeaderName]
+    package var maxAge: Int
+    package var credentials: Bool
+
+    package init(origins: [Origin], methods: [HTTPMethod], headers: [HeaderName], maxAge: Int, credentials: Bool) {
+        self.origins = origins
+        self.methods = methods
+        self.headers = headers
+        self.maxAge = maxAge
+        self.credentials = credentials
+    }
+}
+
+/// A method or header the allowed origins used that the proposal leaves out
+/// because too few distinct clients asked for it.
+package struct HeldName: Sendable, Codable, Equatable {
+    package var name: String
+    package var clients: Int
+}
+
+/// What the proposal would break: cross-origin requests whose origin is not allowed.
+package struct Breakage: Sendable, Equatable {
+    package var crossOriginRequests = 0
+    package var blockedRequests = 0
+    package var byReason: [Reason.Code: Int] = [:]
+    package var share: Double { crossOriginRequests == 0 ? 0 : Double(blockedRequests) / Double(crossOriginRequests) }
+}
+
+/// Decisions for every origin, the proposal, and what it would break.
+package struct Inference: Sendable {
+    package var sites: [Origin]
+    package var siteSource: SiteSource
+    package var verdicts: [OriginVerdict]
+    package var proposal: Proposal
+    package var heldMethods: [HeldName]
+    package var heldHeaders: [HeldName]
+    package var breakage: Breakage
+    /// `--trust` / `--ignore` entries and whether each changed a decision.
+    package var trusted: [Origin]
+    package var ignored: [Origin]
+}

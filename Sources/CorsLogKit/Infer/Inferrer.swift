@@ -1,0 +1,148 @@
+/// Turns evidence into decisions and a proposal.
+package enum Inferrer {
+    /// Suggested `Access-Control-Max-Age` by preflights a day of the allowed
+    /// origins: below 100 a day, 600 s (a policy change reaches browsers within
+    /// ten minutes); below 10 000 a day, 3600 s; above, 7200 s, Chromium's cap.
+    package static func suggestedMaxAge(preflights: Int, days: Int) -> Int {
+        let perDay = Double(preflights) / Double(max(days, 1))
+        if perDay < 100 { return 600 }
+        if perDay < 10_000 { return 3600 }
+        return 7200
+    }
+
+    package static func infer(_ evidence: Evidence, options: InferenceOptions, psl: PublicSuffixList) -> Inference {
+        var sites = options.sites
+        var siteSource = SiteSource.flag
+        if sites.isEmpty {
+            siteSource = .unknown
+            if let top = evidence.mostFrequentHosts.first, case .origin(let o) = Origin.parse("https://" + top.host) {
+                sites = [o]
+                siteSource = .hostField
+            }
+        }
+        let classifier = OriginClassifier(sites: sites, psl: psl)
+        let siteIsSecure = sites.isEmpty || sites.contains { $0.isSecure }
+        let hasTime = evidence.firstSeen != nil
+
+        var verdicts: [OriginVerdict] = []
+        var all = evidence.origins
+        for t in options.trusted where all[t] == nil { all[t] = OriginStats() }
+
+        for (origin, stats) in all {
+            var reasons: [Reason] = []
+            if stats.requests == 0 && stats.sameOriginRequests > 0 || classifier.isSameOrigin(origin) {
+                reasons.append(Reason(.sameOrigin, "the site's own origin: the browser sends it no CORS check"))
+            }
+            if !origin.isWebScheme {
+                reasons.append(Reason(.nonWebScheme,
+                    "scheme \(origin.scheme): a browser extension or an app shell, not a web page"))
+            }
+            if classifier.isPublicSuffixHost(origin) {
+                reasons.append(Reason(.publicSuffixHost, "the host is itself a public suffix, shared by unrelated owners"))
+            }
+            if let look = classifier.lookalike(origin) {
+                reasons.append(Reason(.lookalike, look.explanation))
+            }
+            let development = classifier.isDevelopment(origin)
+            if development {
+                reasons.append(Reason(.developmentOrigin,
+                    "a development origin (loopback, private address or local name): no production page runs there"))
+            }
+            if origin.scheme == "http" && siteIsSecure && !options.allowInsecure && !development {
+                reasons.append(Reason(.insecureScheme,
+                    "plain http while the site is https\(options.sites.isEmpty ? " (assumed: pass --site)" : ""): anyone on the network path can inject script that uses this origin"))
+            }
+            let clients = stats.clients.count
+            if clients < options.minClients {
+                reasons.append(Reason(.fewClients, "seen from \(clients) distinct client\(clients == 1 ? "" : "s"), fewer than --min-clients \(options.minClients)"))
+            }
+            if hasTime && stats.days.count < options.minDays {
+                reasons.append(Reason(.fewDays, "seen on \(stats.days.count) day\(stats.days.count == 1 ? "" : "s"), fewer than --min-days \(options.minDays)"))
+            }
+            let firstParty: Bool? = sites.isEmpty ? nil : classifier.isFirstParty(origin)
+            if !reasons.contains(where: { $0.code.decision != .allow }) {
+                reasons.append(Reason(.enoughEvidence,
+                    "seen from \(clients) clients" + (hasTime ? " on \(stats.days.count) days" : "")))
+                if firstParty == false {
+                    let domain = psl.registrableDomain(of: origin.host) ?? origin.host
+                    reasons.append(Reason(.thirdParty,
+                        "third-party origin (\(domain)): a partner that the * serves today; confirm before adopting"))
+                }
+            }
+            var decision = reasons.map(\.code.decision).max() ?? .allow
+            var overridden: Decision? = nil
+            if options.ignored.contains(origin) {
+                if decision != .deny { overridden = decision }
+                reasons.insert(Reason(.ignored, "listed by --ignore"), at: 0)
+                decision = .deny
+            } else if options.trusted.contains(origin) {
+                if decision != .allow { overridden = decision }
+                reasons.insert(Reason(.trusted, "listed by --trust"), at: 0)
+                decision = .allow
+            }
+            verdicts.append(OriginVerdict(origin: origin, decision: decision, reasons: reasons, firstParty: firstParty,
+                                          inferredFromReferer: evidence.source == .referer,
+                                          overriddenDecision: overridden, stats: stats))
+        }
+        if evidence.null.requests > 0 {
+            verdicts.append(OriginVerdict(origin: nil, decision: .deny,
+                reasons: [Reason(.nullOrigin, "sent by sandboxed iframes, file: pages and redirects: allowing it allows any sandboxed attacker page")],
+                firstParty: nil, inferredFromReferer: false, overriddenDecision: nil, stats: evidence.null))
+        }
+        verdicts.sort { $0.label < $1.label }
+
+        // The proposal: only what the allowed origins used.
+        let allowed = verdicts.filter { $0.decision == .allow }
+        var methodClients: [HTTPMethod: SmallDistinct] = [:]
+        var headerClients: [HeaderName: SmallDistinct] = [:]
+        var trustedMethods: Set<HTTPMethod> = []
+        var trustedHeaders: Set<HeaderName> = []
+        var preflights = 0
+        var days: Set<Int32> = []
+        var credentials = options.credentials
+        for v in allowed {
+            let s = v.stats
+            let isTrusted = v.origin.map(options.trusted.contains) ?? false
+            for (m, c) in s.methodClients where !m.isSafelisted && !m.isForbidden {
+                methodClients[m, default: SmallDistinct()].merge(c)
+                if isTrusted { trustedMethods.insert(m) }
+            }
+            for (h, c) in s.headerClients {
+                headerClients[h, default: SmallDistinct()].merge(c)
+                if isTrusted { trustedHeaders.insert(h) }
+            }
+            preflights += s.preflights
+            days.formUnion(s.days)
+            if s.credentialedResponses > 0 { credentials = true }
+        }
+        let needed = min(options.minClients, SmallDistinct.limit)
+        let methods = methodClients.filter { $0.value.count >= needed || trustedMethods.contains($0.key) }.keys.sorted()
+        let headers = headerClients.filter { $0.value.count >= needed || trustedHeaders.contains($0.key) }.keys.sorted()
+        let heldMethods = methodClients.filter { !methods.contains($0.key) }
+            .map { HeldName(name: $0.key.rawValue, clients: $0.value.count) }.sorted { $0.name < $1.name }
+        let heldHeaders = headerClients.filter { !headers.contains($0.key) }
+            .map { HeldName(name: $0.key.name, clients: $0.value.count) }.sorted { $0.name < $1.name }
+        let proposal = Proposal(origins: allowed.compactMap(\.origin).sorted(), methods: methods, headers: headers,
+                                maxAge: suggestedMaxAge(preflights: preflights, days: days.count),
+                                credentials: credentials)
+
+        var breakage = Breakage()
+        for v in verdicts {
+            guard v.stats.requests > 0 else { continue }
+            breakage.crossOriginRequests += v.stats.requests
+            guard v.decision != .allow else { continue }
+            breakage.blockedRequests += v.stats.requests
+            let primary = v.reasons.first { $0.code.decision == v.decision }?.code ?? .invalid
+            breakage.byReason[primary, default: 0] += v.stats.requests
+        }
+        if evidence.invalid.requests > 0 {
+            breakage.crossOriginRequests += evidence.invalid.requests
+            breakage.blockedRequests += evidence.invalid.requests
+            breakage.byReason[.invalid, default: 0] += evidence.invalid.requests
+        }
+
+        return Inference(sites: sites, siteSource: siteSource, verdicts: verdicts, proposal: proposal,
+                         heldMethods: heldMethods, heldHeaders: heldHeaders, breakage: breakage,
+                         trusted: options.trusted.sorted(), ignored: options.ignored.sorted())
+    }
+}

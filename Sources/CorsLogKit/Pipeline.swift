@@ -1,0 +1,146 @@
+import Foundation
+
+/// Input options as the command line gives them.
+package struct InputSpec: Sendable {
+    package var paths: [String] = []
+    package var format: String? = nil
+    package var formatFile: String? = nil
+    package var formatName: String? = nil
+    /// `FIELD=KEY.PATH` overrides for JSON lines.
+    package var jsonFields: [String] = []
+    package var maxLineBytes = 1 << 20
+    package var maxOrigins = 20_000
+    package init() {}
+}
+
+/// Inference options as the command line gives them.
+package struct InferenceSpec: Sendable {
+    package var sites: [String] = []
+    package var minClients = 3
+    package var minDays = 2
+    package var allowInsecure = false
+    package var trust: [String] = []
+    package var trustFiles: [String] = []
+    package var ignore: [String] = []
+    package var ignoreFiles: [String] = []
+    package var credentials = false
+    package var publicSuffixList: String? = nil
+    package init() {}
+}
+
+/// The report formats of `analyze`.
+package enum ReportFormat: String, CaseIterable, Sendable {
+    case text, json, markdown
+
+    package func render(_ a: Analysis, _ i: Inference) -> String {
+        switch self {
+        case .text: TextReport.render(a, i)
+        case .json: JSONReport(analysis: a, inference: i).encoded()
+        case .markdown: MarkdownReport.render(a, i)
+        }
+    }
+}
+
+/// The whole job, from command-line values to analysis and inference.
+package enum Pipeline {
+    package static func run(_ input: InputSpec, _ spec: InferenceSpec) throws(CorsLogError) -> (Analysis, Inference) {
+        let options = try inferenceOptions(spec)
+        let psl: PublicSuffixList
+        do { psl = try PublicSuffixList.load(path: spec.publicSuffixList) } catch {
+            throw CorsLogError(.dataError, "cannot load the Public Suffix List: \(error)")
+        }
+        var analysisOptions = AnalysisOptions(paths: input.paths.isEmpty ? ["-"] : input.paths)
+        analysisOptions.format = try formatChoice(input)
+        analysisOptions.sites = options.sites
+        analysisOptions.protectedOrigins = options.trusted
+        analysisOptions.maxLineBytes = input.maxLineBytes
+        analysisOptions.maxOrigins = input.maxOrigins
+        let analysis: Analysis
+        do { analysis = try Analyzer.analyze(analysisOptions) } catch {
+            switch error.kind {
+            case .noInput: throw CorsLogError(.noInput, error.description)
+            case .noLineParsed, .formatNotDetected: throw CorsLogError(.dataError, error.description)
+            }
+        }
+        return (analysis, Inferrer.infer(analysis.evidence, options: options, psl: psl))
+    }
+
+    /// The exit status once the report is written.
+    package static func status(of analysis: Analysis) -> ExitStatus {
+        analysis.input.errors.isEmpty ? .ok : .partialInput
+    }
+
+    package static func inferenceOptions(_ spec: InferenceSpec) throws(CorsLogError) -> InferenceOptions {
+        var o = InferenceOptions()
+        o.sites = try spec.sites.map { (s) throws(CorsLogError) in try OriginList.origin(s, flag: "--site") }
+        o.minClients = spec.minClients
+        o.minDays = spec.minDays
+        o.allowInsecure = spec.allowInsecure
+        o.credentials = spec.credentials
+        o.trusted = try spec.trust.map { (s) throws(CorsLogError) in try OriginList.origin(s, flag: "--trust") }
+        for file in spec.trustFiles { o.trusted += try OriginList.parse(text: try readText(file), file: file) }
+        o.ignored = try spec.ignore.map { (s) throws(CorsLogError) in try OriginList.origin(s, flag: "--ignore") }
+        for file in spec.ignoreFiles { o.ignored += try OriginList.parse(text: try readText(file), file: file) }
+        if let both = o.trusted.first(where: o.ignored.contains) {
+            throw CorsLogError(.usage, "\(both) is both trusted and ignored; keep it in one list")
+        }
+        return o
+    }
+
+    package static func formatChoice(_ input: InputSpec) throws(CorsLogError) -> FormatChoice {
+        let keys = try jsonKeys(input.jsonFields)
+        if let file = input.formatFile {
+            if input.format != nil { throw CorsLogError(.usage, "give --format or --format-file, not both") }
+            let text = try readText(file)
+            do {
+                if text.contains("log_format") || text.contains("LogFormat") {
+                    return .given(try LogFormat.parse(configText: text, file: file, name: input.formatName))
+                }
+                return .given(try LogFormat.parse(definition: text.trimmingCharacters(in: .whitespacesAndNewlines)))
+            } catch {
+                throw CorsLogError(.dataError, "\(file): \(error.description)")
+            }
+        }
+        guard let format = input.format else {
+            return keys.isEmpty ? .detect : .given(LogFormat.json(keys: keys))
+        }
+        if format == "json" { return .given(LogFormat.json(keys: keys)) }
+        if let preset = LogFormat.preset(format) { return .given(preset) }
+        if !format.contains("$") && !format.contains("%") {
+            throw CorsLogError(.usage, "--format \(format): not a preset (\(LogFormat.presetNames.joined(separator: ", "))) "
+                + "and not a definition (an nginx log_format with $variables or an Apache LogFormat with %directives)")
+        }
+        do { return .given(try LogFormat.parse(definition: format)) } catch {
+            throw CorsLogError(.dataError, "--format: \(error.description)")
+        }
+    }
+
+    /// `--json-field FIELD=PATH`: FIELD is a field name (`http_origin`) or its short alias (`origin`).
+    static func jsonKeys(_ specs: [String]) throws(CorsLogError) -> [LogField: [String]] {
+        let aliases: [String: LogField] = [
+            "client": .clientAddress, "origin": .origin, "referer": .referer, "method": .method, "uri": .uri,
+            "path": .uri, "user_agent": .userAgent, "acrm": .requestMethodHeader, "acrh": .requestHeadersHeader,
+            "acao": .allowOrigin, "acac": .allowCredentials,
+        ]
+        var keys: [LogField: [String]] = [:]
+        for spec in specs {
+            guard let eq = spec.firstIndex(of: "="), eq != spec.startIndex, spec.index(after: eq) != spec.endIndex else {
+                throw CorsLogError(.usage, "--json-field \(spec): expected FIELD=KEY.PATH, e.g. origin=request.headers.Origin")
+            }
+            let name = String(spec[..<eq])
+            guard let field = LogField(rawValue: name) ?? aliases[name] else {
+                throw CorsLogError(.usage, "--json-field \(spec): unknown field \(name); fields: "
+                    + (LogField.allCases.map(\.rawValue) + aliases.keys.sorted()).joined(separator: ", "))
+            }
+            keys[field, default: []].append(String(spec[spec.index(after: eq)...]))
+        }
+        return keys
+    }
+
+    static func readText(_ path: String) throws(CorsLogError) -> String {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw CorsLogError(.noInput, "\(path): cannot read the file")
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+}

@@ -1,0 +1,209 @@
+import Foundation
+
+/// The JSON report: stable field names (documented in the README), keys
+/// sorted, arrays in a fixed order, so two reports diff cleanly.
+package struct JSONReport: Codable, Sendable {
+    package struct Site: Codable, Sendable {
+        var origins: [String]
+        var source: String
+    }
+    package struct Format: Codable, Sendable {
+        var name: String
+        var syntax: String
+        var definition: String
+        var detected: Bool
+        var originSource: String
+    }
+    package struct File: Codable, Sendable {
+        var path: String
+        var lines: Int
+        var parsed: Int
+        var skipped: Int
+        var blank: Int
+        var overlong: Int
+        var compressed: Bool
+        var error: String?
+    }
+    package struct Skipped: Codable, Sendable {
+        var file: String
+        var line: Int
+        var reason: String
+    }
+    package struct Input: Codable, Sendable {
+        var files: [File]
+        var lines: Int
+        var parsed: Int
+        var skipped: Int
+        var blank: Int
+        var skippedExamples: [Skipped]
+        var firstSeen: String?
+        var lastSeen: String?
+    }
+    package struct Traffic: Codable, Sendable {
+        var linesWithoutOrigin: Int
+        var sameOriginRequests: Int
+        var crossOriginRequests: Int
+        var nullOriginRequests: Int
+        var invalidOriginRequests: Int
+    }
+    package struct Invalid: Codable, Sendable {
+        var requests: Int
+        var byReason: [String: Int]
+        var examples: [String]
+    }
+    package struct Cap: Codable, Sendable {
+        var capacity: Int
+        var reached: Bool
+        var prunes: Int
+        var evictedOrigins: Int
+        var evictedRequests: Int
+        var distinctOrigins: Int
+    }
+    package struct ReasonEntry: Codable, Sendable {
+        var code: String
+        var detail: String
+    }
+    package struct PathEntry: Codable, Sendable {
+        var path: String
+        var requests: Int
+    }
+    package struct Answers: Codable, Sendable {
+        var none: Int
+        var wildcard: Int
+        var echoed: Int
+        var other: Int
+    }
+    package struct OriginEntry: Codable, Sendable {
+        var origin: String
+        var decision: String
+        var reasons: [ReasonEntry]
+        var overriddenDecision: String?
+        var firstParty: Bool?
+        var inferredFromReferer: Bool
+        var requests: Int
+        var sameOriginRequests: Int
+        var preflights: Int
+        var preflightStatuses: [String: Int]
+        var clients: Int
+        var days: Int
+        var firstSeen: String?
+        var lastSeen: String?
+        var methods: [String: Int]
+        var requestedMethods: [String: Int]
+        var otherMethods: Int
+        var headers: [String: Int]
+        var invalidHeaders: Int
+        var statusClasses: [String: Int]
+        var topPaths: [PathEntry]
+        var allowOriginAnswers: Answers
+        var credentialedResponses: Int
+    }
+    package struct ProposalEntry: Codable, Sendable {
+        var origins: [String]
+        var methods: [String]
+        var headers: [String]
+        var maxAge: Int
+        var credentials: Bool
+        var heldMethods: [HeldName]
+        var heldHeaders: [HeldName]
+    }
+    package struct BreakageEntry: Codable, Sendable {
+        var crossOriginRequests: Int
+        var blockedRequests: Int
+        var blockedShare: Double
+        var byReason: [String: Int]
+    }
+    package struct Overrides: Codable, Sendable {
+        var trusted: [String]
+        var ignored: [String]
+    }
+
+    var corslogVersion: String
+    var site: Site
+    var format: Format
+    var input: Input
+    var traffic: Traffic
+    var invalidOrigins: Invalid
+    var originCap: Cap
+    var origins: [OriginEntry]
+    var proposal: ProposalEntry
+    var breakage: BreakageEntry
+    var overrides: Overrides
+
+    package init(analysis: Analysis, inference: Inference) {
+        let e = analysis.evidence
+        corslogVersion = CorsLogVersion.current
+        site = Site(origins: inference.sites.map(\.serialized), source: inference.siteSource.rawValue)
+        format = Format(name: analysis.format.name, syntax: analysis.format.syntax.rawValue,
+                        definition: analysis.format.definition, detected: analysis.detection != nil,
+                        originSource: e.source.rawValue)
+        let inp = analysis.input
+        input = Input(
+            files: inp.files.map {
+                File(path: $0.path, lines: $0.lines, parsed: $0.parsed, skipped: $0.skipped, blank: $0.blank,
+                     overlong: $0.overlong, compressed: $0.compressed, error: $0.error?.description)
+            },
+            lines: inp.lines, parsed: inp.parsed, skipped: inp.skipped, blank: inp.blank,
+            skippedExamples: inp.skippedExamples.map { Skipped(file: $0.file, line: $0.line, reason: $0.reason) },
+            firstSeen: e.firstSeen.map(Timestamp.iso8601), lastSeen: e.lastSeen.map(Timestamp.iso8601))
+        traffic = Traffic(linesWithoutOrigin: e.linesWithoutOrigin, sameOriginRequests: e.sameOriginRequests,
+                          crossOriginRequests: e.crossOriginRequests, nullOriginRequests: e.null.requests,
+                          invalidOriginRequests: e.invalid.requests)
+        invalidOrigins = Invalid(
+            requests: e.invalid.requests,
+            byReason: Dictionary(uniqueKeysWithValues: e.invalid.byReason.map { ($0.key.rawValue, $0.value) }),
+            examples: e.invalid.examples)
+        originCap = Cap(capacity: e.originCap.capacity, reached: e.originCap.reached, prunes: e.originCap.prunes,
+                        evictedOrigins: e.originCap.evictedOrigins, evictedRequests: e.originCap.evictedRequests,
+                        distinctOrigins: e.originCap.distinctOrigins.count)
+        origins = inference.verdicts.map { v in
+            let s = v.stats
+            return OriginEntry(
+                origin: v.label, decision: v.decision.rawValue,
+                reasons: v.reasons.map { ReasonEntry(code: $0.code.rawValue, detail: $0.detail) },
+                overriddenDecision: v.overriddenDecision?.rawValue, firstParty: v.firstParty,
+                inferredFromReferer: v.inferredFromReferer, requests: s.requests,
+                sameOriginRequests: s.sameOriginRequests, preflights: s.preflights,
+                preflightStatuses: Dictionary(uniqueKeysWithValues: s.preflightStatuses.map {
+                    ($0.key < 0 ? "-" : String($0.key), $0.value)
+                }),
+                clients: s.clients.count, days: s.days.count,
+                firstSeen: s.firstSeen.map(Timestamp.iso8601), lastSeen: s.lastSeen.map(Timestamp.iso8601),
+                methods: Dictionary(uniqueKeysWithValues: s.methods.map { ($0.key.rawValue, $0.value) }),
+                requestedMethods: Dictionary(uniqueKeysWithValues: s.requestedMethods.map { ($0.key.rawValue, $0.value) }),
+                otherMethods: s.otherMethods,
+                headers: Dictionary(uniqueKeysWithValues: s.requestedHeaders.map { ($0.key.name, $0.value) }),
+                invalidHeaders: s.invalidRequestedHeaders,
+                statusClasses: Self.statusClasses(s.statusClasses),
+                topPaths: s.topPathList.map { PathEntry(path: $0.path, requests: $0.requests) },
+                allowOriginAnswers: Answers(none: s.allowOriginAnswers.none, wildcard: s.allowOriginAnswers.wildcard,
+                                            echoed: s.allowOriginAnswers.echoed, other: s.allowOriginAnswers.other),
+                credentialedResponses: s.credentialedResponses)
+        }
+        let p = inference.proposal
+        proposal = ProposalEntry(origins: p.origins.map(\.serialized), methods: p.methods.map(\.rawValue),
+                                 headers: p.headers.map(\.name), maxAge: p.maxAge, credentials: p.credentials,
+                                 heldMethods: inference.heldMethods, heldHeaders: inference.heldHeaders)
+        let b = inference.breakage
+        breakage = BreakageEntry(crossOriginRequests: b.crossOriginRequests, blockedRequests: b.blockedRequests,
+                                 blockedShare: (b.share * 10_000).rounded() / 10_000,
+                                 byReason: Dictionary(uniqueKeysWithValues: b.byReason.map { ($0.key.rawValue, $0.value) }))
+        overrides = Overrides(trusted: inference.trusted.map(\.serialized), ignored: inference.ignored.map(\.serialized))
+    }
+
+    static func statusClasses(_ counts: [Int]) -> [String: Int] {
+        var out: [String: Int] = [:]
+        for (i, c) in counts.enumerated() where c > 0 { out[i == 0 ? "none" : "\(i)xx"] = c }
+        return out
+    }
+
+    /// The report as pretty-printed JSON with sorted keys and snake_case names.
+    package func encoded() -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        // Encoding plain structs of strings and numbers cannot fail.
+        let data = try! encoder.encode(self)
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+}

@@ -1,0 +1,67 @@
+/// Small formatting helpers shared by the text and Markdown reports.
+enum ReportText {
+    /// 12345 → "12,345".
+    static func count(_ n: Int) -> String {
+        let digits = String(n.magnitude)
+        var out = ""
+        for (i, c) in digits.enumerated() {
+            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
+            out.append(c)
+        }
+        return n < 0 ? "-" + out : out
+    }
+
+    /// 0.0153 → "1.5%".
+    static func percent(_ share: Double) -> String {
+        let tenths = Int((share * 1000).rounded())
+        return "\(tenths / 10).\(tenths % 10)%"
+    }
+
+    /// Columns padded to their widest cell; the last column is not padded.
+    static func table(_ rows: [[String]], rightAligned: Set<Int> = []) -> String {
+        guard let columns = rows.map(\.count).max() else { return "" }
+        var widths = Array(repeating: 0, count: columns)
+        for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
+        return rows.map { row in
+            row.enumerated().map { i, cell in
+                if i == row.count - 1 && !rightAligned.contains(i) { return cell }
+                let pad = String(repeating: " ", count: widths[i] - cell.count)
+                return rightAligned.contains(i) ? pad + cell : cell + pad
+            }.joined(separator: "  ")
+        }.joined(separator: "\n")
+    }
+
+    /// The reason shown first: the one that decided.
+    static func headline(_ v: OriginVerdict) -> String {
+        let deciding = v.reasons.filter { $0.code.decision == v.decision || $0.code == .trusted || $0.code == .ignored }
+        var text = deciding.map { "\($0.code.rawValue): \($0.detail)" }.joined(separator: "; ")
+        if let before = v.overriddenDecision { text += " (evidence said \(before.rawValue))" }
+        return text
+    }
+
+    static func names(_ list: [String], none: String = "none") -> String {
+        list.isEmpty ? none : list.joined(separator: ", ")
+    }
+
+    static func period(_ e: Evidence) -> String? {
+        guard let f = e.firstSeen, let l = e.lastSeen else { return nil }
+        return "\(Timestamp.iso8601(f)) to \(Timestamp.iso8601(l))"
+    }
+
+    static func formatLine(_ a: Analysis) -> String {
+        var s = "format \(a.format.name)"
+        if let d = a.detection { s += " (detected: fits \(d.parsed) of the first \(d.sampled) lines)" }
+        s += a.evidence.source == .referer
+            ? "; the format has no Origin, so origins are inferred from Referer"
+            : "; origins from the Origin header"
+        return s
+    }
+
+    static func siteLine(_ i: Inference) -> String {
+        switch i.siteSource {
+        case .flag: "site \(names(i.sites.map(\.serialized)))"
+        case .hostField: "site \(names(i.sites.map(\.serialized))) (guessed from the most frequent Host; pass --site to be sure)"
+        case .unknown: "site unknown: pass --site so that same-origin and first-party traffic is recognised"
+        }
+    }
+}
