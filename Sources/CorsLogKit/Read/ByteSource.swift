@@ -1,0 +1,52 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+#if canImport(Glibc)
+private let systemRead = Glibc.read
+#elseif canImport(Musl)
+private let systemRead = Musl.read
+#endif
+
+/// Where raw input bytes come from: an open file descriptor (file or standard
+/// input) or bytes already in memory (tests, a replayed head).
+enum ByteSource {
+    case descriptor(Int32)
+    case memory([UInt8], position: Int)
+
+    /// Outcome of one read.
+    enum ReadOutcome: Equatable {
+        case bytes(Int)
+        case endOfInput
+        case failed(errno: Int32)
+    }
+
+    /// Reads at most `buffer.count` bytes into `buffer` (one `read(2)` for a descriptor).
+    mutating func read(into buffer: UnsafeMutableRawBufferPointer) -> ReadOutcome {
+        guard buffer.count > 0 else { return .bytes(0) }
+        switch self {
+        case .descriptor(let fd):
+            while true {
+                // safe because: buffer is a live, writable region of buffer.count bytes.
+                let n = systemRead(fd, buffer.baseAddress, buffer.count)
+                if n > 0 { return .bytes(n) }
+                if n == 0 { return .endOfInput }
+                let code = errno
+                if code == EINTR { continue }
+                return .failed(errno: code)
+            }
+        case .memory(let bytes, let position):
+            let n = min(buffer.count, bytes.count - position)
+            guard n > 0 else { return .endOfInput }
+            bytes.withUnsafeBytes { source in
+                // safe because: position + n <= bytes.count and n <= buffer.count.
+                buffer.baseAddress.unsafelyUnwrapped.copyMemory(
+                    from: source.baseAddress.unsafelyUnwrapped + position, byteCount: n)
+            }
+            self = .memory(bytes, position: position + n)
+            return .bytes(n)
+        }
+    }
+}
