@@ -33,8 +33,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CorsLogKitTests",
-            dependencies: ["CorsLogKit"],
-            resources: [.copy("Expected")]
+            dependencies: ["CorsLogKit", "corslog"]
         ),
     ],
     swiftLanguageModes: [.v6]

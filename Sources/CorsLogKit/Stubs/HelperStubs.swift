@@ -1,34 +1,6 @@
 // TEMPORARY: API stubs of the layers being written in parallel; deleted at merge.
 import Foundation
 
-package struct InputError: Error, Sendable, Equatable, CustomStringConvertible {
-    package enum Kind: Sendable, Equatable {
-        case cannotOpen(errno: Int32), isDirectory, readFailed(errno: Int32), truncatedGzip, corruptGzip(detail: String), trailingGarbage
-    }
-    package var path: String
-    package var kind: Kind
-    package var offset: UInt64?
-    package var description: String { "\(path): error" }
-}
-package struct FileReadResult: Sendable, Equatable {
-    package var path: String
-    package var lines: Int
-    package var overlongLines: Int
-    package var compressed: Bool
-    package var members: Int
-    package var inputBytes: UInt64
-    package var decodedBytes: UInt64
-    package var error: InputError?
-}
-package struct LineReader: Sendable {
-    package init(maxLineBytes: Int = 1 << 20, blockSize: Int = 1 << 20) {}
-    package func read(path: String, onLine: (ByteSlice, Int) -> Void, onOverlongLine: (Int, Int) -> Void) -> FileReadResult { fatalError() }
-    package func read(bytes: [UInt8], name: String, onLine: (ByteSlice, Int) -> Void, onOverlongLine: (Int, Int) -> Void) -> FileReadResult { fatalError() }
-}
-package enum InputSet {
-    package static func expand(_ paths: [String]) -> [String] { paths }
-}
-
 package struct FormatError: Error, Sendable, CustomStringConvertible { package var description: String }
 package struct LogFormat: Sendable {
     package enum Syntax: String, Sendable { case nginx, apache, json }

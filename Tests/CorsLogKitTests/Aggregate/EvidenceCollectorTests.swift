@@ -1,0 +1,145 @@
+import Testing
+@testable import CorsLogKit
+
+@Suite struct EvidenceCollectorTests {
+    @Test func countsRequestsPreflightsMethodsHeadersClientsAndDays() {
+        var c = EvidenceCollector.forOriginLogs()
+        c.add(traffic("https://app.example.com", clients: 4, days: 3, count: 12, method: "PUT",
+                      acrh: "Authorization, Content-Type", preflight: true))
+        let e = c.finish()
+        let s = try! #require(e.origins[origin("https://app.example.com")])
+        #expect(s.requests == 24)
+        #expect(s.preflights == 12)
+        #expect(s.preflightStatuses == [204: 12])
+        #expect(s.methods == [.put: 12])
+        #expect(s.requestedMethods == [.put: 12])
+        #expect(s.requestedHeaders == [HeaderName("authorization")!: 12, HeaderName("content-type")!: 12])
+        #expect(s.clients.count == 4)
+        #expect(s.days.count == 3)
+        #expect(s.statusClasses[2] == 24)
+        #expect(s.allowOriginAnswers.wildcard == 24)
+        #expect(s.topPathList.first?.path == "/v1/orders")
+    }
+
+    @Test func normalisesOriginsSoCaseAndDefaultPortsCountTogether() {
+        var c = EvidenceCollector.forOriginLogs()
+        c.add(Line(origin: "https://app.example.com"))
+        c.add(Line(origin: "HTTPS://APP.example.com:443"))
+        let e = c.finish()
+        #expect(e.origins.count == 1)
+        #expect(e.origins[origin("https://app.example.com")]?.requests == 2)
+    }
+
+    @Test func siteAndLoggedHostMakeSameOriginTraffic() {
+        var withSite = EvidenceCollector.forOriginLogs(sites: ["https://api.example.com"])
+        withSite.add(Line(method: "POST", origin: "https://api.example.com", host: "api.example.com"))
+        withSite.add(Line(origin: "https://app.example.com", host: "api.example.com"))
+        var e = withSite.finish()
+        #expect(e.sameOriginRequests == 1)
+        #expect(e.origins[origin("https://api.example.com")]?.requests == 0)
+        #expect(e.crossOriginRequests == 1)
+
+        // No --site: the Host field decides, port included.
+        var byHost = EvidenceCollector.forOriginLogs(sites: [])
+        byHost.add(Line(method: "POST", origin: "https://api.example.com", host: "API.example.com:443"))
+        byHost.add(Line(method: "POST", origin: "https://api.example.com", host: "other.example.com"))
+        e = byHost.finish()
+        #expect(e.sameOriginRequests == 1)
+        #expect(e.origins[origin("https://api.example.com")]?.requests == 1)
+    }
+
+    @Test func nullAndInvalidValuesAreTalliedAndNeverBecomeOrigins() {
+        var c = EvidenceCollector.forOriginLogs()
+        c.add(Line(origin: "null"))
+        c.add(Line(origin: "https://app.example.com/"))
+        c.add(Line(origin: "https://app.example.com\"><script>"))
+        c.add(Line(origin: "https://user@app.example.com"))
+        let e = c.finish()
+        #expect(e.null.requests == 1)
+        #expect(e.invalid.requests == 3)
+        #expect(e.origins.isEmpty)
+        #expect(e.invalid.examples.count == 3)
+        #expect(e.invalid.examples.allSatisfy { !$0.contains("\"") })
+    }
+
+    @Test func refererModeTakesTheOriginPartAndSkipsTheSitesOwnPages() {
+        var c = EvidenceCollector(source: .referer, sites: [origin("https://api.example.com")],
+                                  hasRequestMethodField: false, hasHostField: false)
+        c.add(Line(referer: "https://partner.example.net/shop/cart?id=3"))
+        c.add(Line(referer: "https://partner.example.net/"))
+        c.add(Line(referer: "https://api.example.com/docs/intro"))
+        c.add(Line(referer: ""))
+        let e = c.finish()
+        #expect(e.origins[origin("https://partner.example.net")]?.requests == 2)
+        #expect(e.sameOriginRequests == 1)
+        #expect(e.linesWithoutOrigin == 1)
+        #expect(e.source == .referer)
+    }
+
+    @Test func withoutAnACRMFieldEveryOptionsRequestWithOriginCountsAsPreflight() {
+        var c = EvidenceCollector(source: .originHeader, sites: [], hasRequestMethodField: false, hasHostField: false)
+        c.add(Line(method: "OPTIONS", origin: "https://app.example.com", status: 204))
+        #expect(c.finish().origins[origin("https://app.example.com")]?.preflights == 1)
+    }
+
+    @Test func classifiesWhatTheServerAnsweredInAllowOrigin() {
+        var c = EvidenceCollector.forOriginLogs()
+        c.add(Line(origin: "https://app.example.com", acao: "*"))
+        c.add(Line(origin: "https://app.example.com", acao: "https://app.example.com", acac: "true"))
+        c.add(Line(origin: "https://app.example.com", acao: ""))
+        c.add(Line(origin: "https://app.example.com", acao: "https://other.example"))
+        let a = c.finish().origins[origin("https://app.example.com")]!
+        #expect(a.allowOriginAnswers == AllowOriginAnswers(none: 1, wildcard: 1, echoed: 1, other: 1))
+        #expect(a.credentialedResponses == 1)
+    }
+
+    @Test func aFloodOfDistinctOriginsStaysBoundedAndKeepsTheHeavyHittersExact() {
+        var c = EvidenceCollector.forOriginLogs(capacity: 64, protected: ["https://rare.partner.example"])
+        c.add(Line(origin: "https://rare.partner.example"))
+        var flood = 0
+        for i in 0..<5_000 {
+            c.add(Line(client: "192.0.2.\(i % 200)", origin: "https://x\(i).attacker.example"))
+            flood += 1
+            if i % 10 == 0 { c.add(Line(client: "203.0.113.\(i % 7)", origin: "https://app.example.com")) }
+        }
+        let e = c.finish()
+        #expect(e.origins.count <= 64)
+        #expect(e.originCap.reached)
+        #expect(e.origins[origin("https://app.example.com")]?.requests == 500)
+        #expect(e.origins[origin("https://app.example.com")]?.clients.count == 7)
+        #expect(e.origins[origin("https://rare.partner.example")]?.requests == 1)
+        let tracked = e.origins.values.reduce(0) { $0 + $1.requests }
+        #expect(tracked + e.originCap.evictedRequests == flood + 500 + 1)
+        #expect(e.originCap.distinctOrigins.count > 4_000)
+    }
+
+    @Test func headerListsAreSplitLowerCasedAndJunkIsCountedNotKept() {
+        var c = EvidenceCollector.forOriginLogs()
+        c.add(Line(method: "OPTIONS", origin: "https://app.example.com", acrm: "PUT",
+                   acrh: "X-Request-ID ,content-type,,x_bad,x$evil,\u{1}", status: 204))
+        let s = c.finish().origins[origin("https://app.example.com")]!
+        #expect(Set(s.requestedHeaders.keys.map(\.name)) == ["x-request-id", "content-type"])
+        #expect(s.invalidRequestedHeaders == 3)
+    }
+}
+
+@Suite struct DistinctCounterTests {
+    @Test func exactForSmallCountsAndCloseForLargeOnes() {
+        var d = DistinctCounter()
+        for i in 0..<50 { d.insert(UInt64(i) &* 0x9E37_79B9) ; d.insert(UInt64(i) &* 0x9E37_79B9) }
+        #expect(d.count == 50)
+        #expect(d.isExact)
+        for i in 0..<100_000 { d.insert(UInt64(i) &* 0x9E37_79B9_7F4A_7C15 &+ 12345) }
+        #expect(!d.isExact)
+        #expect(abs(d.count - 100_050) < 10_000)
+    }
+
+    @Test func mergingIsTheSameAsCountingTogether() {
+        var a = DistinctCounter(), b = DistinctCounter(), both = DistinctCounter()
+        for i in 0..<3000 { let h = UInt64(i) &* 0x2545_F491_4F6C_DD1D; if i % 2 == 0 { a.insert(h) } else { b.insert(h) }; both.insert(h) }
+        var ab = a; ab.merge(b)
+        var ba = b; ba.merge(a)
+        #expect(ab.count == both.count)
+        #expect(ba.count == both.count)
+    }
+}

@@ -1,0 +1,132 @@
+import Foundation
+import Testing
+@testable import CorsLogKit
+
+/// The `corslog` executable as a person runs it, on the shipped samples.
+@Suite struct CommandLineTests {
+    let bin = PackagePaths.executable.path
+    let samples = PackagePaths.samples.path
+
+    @Test func analyzeOnTheNginxSamplesMatchesTheRecordedReports() throws {
+        for (output, name) in [("json", "samples-nginx.json"), ("text", "samples-nginx.txt"), ("markdown", "samples-nginx.md")] {
+            let r = try runProcess(bin, ["analyze", "--site", "https://api.example.com", "--output", output, "\(samples)/nginx/"])
+            #expect(r.status == 0, "\(r.err)")
+            Expected.check(r.out.replacingOccurrences(of: samples, with: "samples"), named: name)
+        }
+    }
+
+    @Test func theSamplesProposalIsWhatTheTrafficJustifies() throws {
+        let r = try runProcess(bin, ["analyze", "--site", "https://api.example.com", "--output", "json", "\(samples)/nginx/"])
+        let report = try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as! [String: Any]
+        let proposal = report["proposal"] as! [String: Any]
+        #expect(proposal["origins"] as? [String] == ["https://app.example.com", "https://partner.example.net", "https://www.example.com"])
+        #expect(proposal["methods"] as? [String] == ["DELETE", "PUT"])
+        #expect(proposal["headers"] as? [String] == ["authorization", "content-type"])
+        let input = report["input"] as! [String: Any]
+        let files = (input["files"] as! [[String: Any]]).map { ($0["path"] as! String).split(separator: "/").last! }
+        #expect(files == ["access.log.2.gz", "access.log.1", "access.log"], "a logrotate set is read oldest first")
+        #expect(input["skipped"] as? Int == 1)
+        let format = report["format"] as! [String: Any]
+        #expect(format["name"] as? String == "nginx-cors")
+        #expect(format["detected"] as? Bool == true)
+    }
+
+    @Test func everySampleFormatGivesTheSameDecisions() throws {
+        func decisions(_ args: [String]) throws -> [String: String] {
+            let r = try runProcess(bin, ["analyze", "--site", "https://api.example.com", "--output", "json"] + args)
+            #expect(r.status == 0, "\(args): \(r.err)")
+            let report = try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as! [String: Any]
+            var out: [String: String] = [:]
+            for o in report["origins"] as! [[String: Any]] { out[o["origin"] as! String] = o["decision"] as? String }
+            return out
+        }
+        let nginx = try decisions(["\(samples)/nginx/"])
+        #expect(try decisions(["--format", "apache-cors", "\(samples)/apache/access_log"]) == nginx)
+        #expect(try decisions(["--format", "json", "\(samples)/json/access.json"]) == nginx)
+        #expect(try decisions(["\(samples)/json/access.json"]) == nginx, "json detected")
+    }
+
+    @Test func refererInferenceOnACombinedLog() throws {
+        let r = try runProcess(bin, ["analyze", "--site", "https://api.example.com", "--output", "json", "\(samples)/combined/access.log"])
+        #expect(r.status == 0, "\(r.err)")
+        let report = try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as! [String: Any]
+        #expect((report["format"] as! [String: Any])["origin_source"] as? String == "referer")
+        let origins = report["origins"] as! [[String: Any]]
+        let app = try #require(origins.first { $0["origin"] as? String == "https://app.example.com" })
+        #expect(app["inferred_from_referer"] as? Bool == true)
+        #expect(app["decision"] as? String == "allow")
+    }
+
+    @Test func proposeNginxPrintsTheSnippet() throws {
+        let r = try runProcess(bin, ["propose", "--target", "nginx", "--site", "https://api.example.com", "\(samples)/nginx/"])
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.out.contains("\"https://app.example.com\" \"https://app.example.com\";"))
+        #expect(!r.out.contains("localhost"))
+        #expect(!r.out.contains("evil"))
+    }
+
+    @Test func readsStandardInput() throws {
+        let data = try Data(contentsOf: URL(fileURLWithPath: "\(samples)/nginx/access.log"))
+        let r = try runProcess(bin, ["analyze", "--site", "https://api.example.com", "--output", "json", "-"], stdin: data)
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.out.contains("\"path\" : \"-\""))
+    }
+
+    @Test func brokenInputStillGivesTheWholeReportAndExitCode3() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("corslog-e2e-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let gz = try Data(contentsOf: URL(fileURLWithPath: "\(samples)/nginx/access.log.2.gz"))
+        try gz.prefix(gz.count / 2).write(to: dir.appendingPathComponent("cut.log.gz"))
+        let r = try runProcess(bin, ["analyze", "--format", "nginx-cors", "--output", "json",
+                                     dir.appendingPathComponent("cut.log.gz").path, dir.appendingPathComponent("missing.log").path,
+                                     "\(samples)/nginx/access.log"])
+        #expect(r.status == 3)
+        let report = try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as! [String: Any]
+        let files = (report["input"] as! [String: Any])["files"] as! [[String: Any]]
+        #expect(files.count == 3)
+        #expect((files[0]["error"] as? String)?.contains("truncated") == true)
+        #expect((files[0]["parsed"] as? Int ?? 0) > 100, "lines before the break are kept")
+        #expect((files[1]["error"] as? String)?.contains("No such file") == true)
+        #expect((files[2]["parsed"] as? Int ?? 0) > 1000)
+    }
+
+    @Test func exitCodesForUnusableInput() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("corslog-e2e-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let garbage = dir.appendingPathComponent("garbage.log")
+        try Data((0..<2000).map { _ in UInt8.random(in: 0...255) } + Array("not a log line\n".utf8)).write(to: garbage)
+        let g = try runProcess(bin, ["analyze", garbage.path])
+        #expect(g.status == 65)
+        #expect(g.err.contains("corslog: error:"))
+        let forced = try runProcess(bin, ["analyze", "--format", "combined", garbage.path])
+        #expect(forced.status == 65)
+        #expect(forced.err.contains("none of the"))
+        let missing = try runProcess(bin, ["analyze", dir.appendingPathComponent("nope.log").path])
+        #expect(missing.status == 66)
+        let usage = try runProcess(bin, ["analyze", "--min-clients", "0", garbage.path])
+        #expect(usage.status == 64)
+        let badSite = try runProcess(bin, ["analyze", "--site", "https://api.example.com/", garbage.path])
+        #expect(badSite.status == 64)
+        #expect(badSite.err.contains("--site"))
+        let badTarget = try runProcess(bin, ["propose", "--target", "iis", garbage.path])
+        #expect(badTarget.status == 64)
+    }
+
+    @Test func logFormatPrintsDirectivesThePresetsRead() throws {
+        let nginx = try runProcess(bin, ["log-format", "nginx"])
+        #expect(nginx.status == 0)
+        #expect(nginx.out.contains("log_format"))
+        #expect(nginx.out.contains("$http_origin"))
+        let apache = try runProcess(bin, ["log-format", "apache"])
+        #expect(apache.out.contains("%{Origin}i"))
+        #expect(try runProcess(bin, ["log-format", "iis"]).status == 64)
+    }
+}
+
+private extension String {
+    func replacingOccurrences(of a: String, with b: String) -> String {
+        components(separatedBy: a).joined(separator: b)
+    }
+}

@@ -1,0 +1,65 @@
+import Foundation
+import Testing
+@testable import CorsLogKit
+
+/// Real access logs written by real servers (../shared/corpus/real, see its SOURCES.md).
+@Suite(.enabled(if: PackagePaths.hasRealCorpus,
+                "../shared/corpus/real is absent (a fresh clone has no shared/): real-corpus test skipped"))
+struct RealCorpusTests {
+    struct Expectation: Sendable, CustomStringConvertible {
+        var file: String
+        var format: String
+        var nonBlank: Int
+        var atLeast: Int
+        var description: String { file }
+    }
+
+    static var expectations: [Expectation] {
+        guard let text = try? String(contentsOf: PackagePaths.realCorpus.appendingPathComponent("expectations.tsv"), encoding: .utf8)
+        else { return [] }
+        return text.split(separator: "\n").compactMap { line in
+            if line.hasPrefix("#") { return nil }
+            let f = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+            guard f.count >= 4, let n = Int(f[2]), let min = Int(f[3]) else { return nil }
+            return Expectation(file: f[0], format: f[1], nonBlank: n, atLeast: min)
+        }
+    }
+
+    @Test(arguments: expectations)
+    func listedFilesParseWithTheirFormat(_ e: Expectation) throws {
+        let format = try LogFormat.preset(e.format) ?? LogFormat.parse(definition: e.format)
+        var options = AnalysisOptions(paths: [PackagePaths.realCorpus.appendingPathComponent(e.file).path])
+        options.format = .given(format)
+        let a = try Analyzer.analyze(options)
+        #expect(a.input.parsed + a.input.skipped == e.nonBlank, "every non-blank line is accounted for")
+        #expect(a.input.parsed >= e.atLeast)
+        #expect(a.input.errors.isEmpty)
+    }
+
+    @Test func everyOtherFileIsReadWithoutACrashAndEveryLineAccountedFor() throws {
+        let listed = Set(Self.expectations.map(\.file))
+        let files = try FileManager.default.contentsOfDirectory(atPath: PackagePaths.realCorpus.path)
+            .filter { !listed.contains($0) && $0.hasSuffix(".log") }.sorted()
+        #expect(!files.isEmpty)
+        for file in files {
+            let path = PackagePaths.realCorpus.appendingPathComponent(file).path
+            for format in ["combined", "json"] {
+                var options = AnalysisOptions(paths: [path])
+                options.format = .given(LogFormat.preset(format)!)
+                do {
+                    let a = try Analyzer.analyze(options)
+                    #expect(a.input.parsed + a.input.skipped + a.input.blank == a.input.lines, "\(file)")
+                    if a.input.skipped > 0 { #expect(!a.input.skippedExamples.isEmpty, "\(file): skipped lines have reasons") }
+                } catch {
+                    // A file none of whose lines fits is an error that names the first line and why.
+                    #expect(error.kind == .noLineParsed, "\(file)")
+                    #expect(error.description.contains(file), "\(file): \(error.description)")
+                }
+            }
+            // And with detection: either a preset fits, or a clear error.
+            do { _ = try Analyzer.analyze(AnalysisOptions(paths: [path])) } catch {
+                #expect(error.kind == .formatNotDetected || error.kind == .noLineParsed, "\(file)")
+            }
+        }
+    }
+}

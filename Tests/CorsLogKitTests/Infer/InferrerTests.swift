@@ -1,0 +1,174 @@
+import Testing
+@testable import CorsLogKit
+
+/// Runs inference over lines with the site https://api.example.com.
+private func infer(_ lines: [Line], _ configure: (inout InferenceOptions) -> Void = { _ in }) -> Inference {
+    var c = EvidenceCollector.forOriginLogs()
+    c.add(lines)
+    var options = InferenceOptions()
+    options.sites = [origin("https://api.example.com")]
+    configure(&options)
+    return Inferrer.infer(c.finish(), options: options, psl: PublicSuffixList.bundled)
+}
+
+private func verdict(_ i: Inference, _ o: String) -> OriginVerdict? {
+    i.verdicts.first { $0.label == o }
+}
+
+private func codes(_ v: OriginVerdict?) -> [Reason.Code] { v?.reasons.map(\.code) ?? [] }
+
+@Suite struct InferrerDecisionTests {
+    @Test func enoughClientsAndDaysAllowsAFirstPartyOrigin() {
+        let i = infer(traffic("https://app.example.com", clients: 5, days: 3, count: 30))
+        let v = try! #require(verdict(i, "https://app.example.com"))
+        #expect(v.decision == .allow)
+        #expect(v.firstParty == true)
+        #expect(codes(v) == [.enoughEvidence])
+        #expect(i.proposal.origins == [origin("https://app.example.com")])
+    }
+
+    @Test func aThirdPartyWithEnoughEvidenceIsAllowedAndFlaggedForConfirmation() {
+        let v = verdict(infer(traffic("https://partner.example.net", clients: 5, days: 3, count: 30)), "https://partner.example.net")
+        #expect(v?.decision == .allow)
+        #expect(v?.firstParty == false)
+        #expect(codes(v).contains(.thirdParty))
+    }
+
+    @Test func fewClientsOrFewDaysHoldsForReview() {
+        let i = infer(traffic("https://a.example.net", clients: 2, days: 5, count: 20)
+                      + traffic("https://b.example.net", clients: 9, days: 1, count: 20))
+        #expect(verdict(i, "https://a.example.net")?.decision == .review)
+        #expect(codes(verdict(i, "https://a.example.net")) == [.fewClients])
+        #expect(verdict(i, "https://b.example.net")?.decision == .review)
+        #expect(codes(verdict(i, "https://b.example.net")) == [.fewDays])
+        #expect(i.proposal.origins.isEmpty)
+    }
+
+    @Test func minClientsAndMinDaysAreKnobs() {
+        let lines = traffic("https://a.example.net", clients: 2, days: 1, count: 20)
+        #expect(verdict(infer(lines) { $0.minClients = 2; $0.minDays = 1 }, "https://a.example.net")?.decision == .allow)
+    }
+
+    @Test func theSiteItselfNeedsNoCORS() {
+        let i = infer([Line(method: "POST", origin: "https://api.example.com", host: "api.example.com")])
+        let v = verdict(i, "https://api.example.com")
+        #expect(v?.decision == .deny)
+        #expect(codes(v) .contains(.sameOrigin))
+        #expect(i.breakage.blockedRequests == 0)
+    }
+
+    @Test func nullIsDeniedWhateverItsVolume() {
+        let i = infer(traffic("null", clients: 50, days: 7, count: 500))
+        #expect(verdict(i, "null")?.decision == .deny)
+        #expect(codes(verdict(i, "null")) == [.nullOrigin])
+        #expect(i.breakage.byReason[.nullOrigin] == 500)
+    }
+
+    @Test func developmentOriginsAreHeldForReview() {
+        for dev in ["http://localhost:3000", "http://127.0.0.1:8080", "http://192.168.1.20", "https://myapp.local"] {
+            let v = verdict(infer(traffic(dev, clients: 9, days: 7, count: 50)), dev)
+            #expect(v?.decision == .review, "\(dev)")
+            #expect(codes(v).contains(.developmentOrigin), "\(dev)")
+        }
+    }
+
+    @Test func plainHttpOnAnHttpsSiteIsDeniedUnlessAllowed() {
+        let lines = traffic("http://app.example.com", clients: 9, days: 7, count: 50)
+        let v = verdict(infer(lines), "http://app.example.com")
+        #expect(v?.decision == .deny)
+        #expect(codes(v).contains(.insecureScheme))
+        #expect(verdict(infer(lines) { $0.allowInsecure = true }, "http://app.example.com")?.decision == .allow)
+    }
+
+    @Test func lookalikesOfTheSiteAreDeniedEvenWithLotsOfTraffic() {
+        for fake in ["https://api.example.com.evil.test", "https://evilexample.com"] {
+            let v = verdict(infer(traffic(fake, clients: 30, days: 7, count: 100)), fake)
+            #expect(v?.decision == .deny, "\(fake)")
+            #expect(codes(v).contains(.lookalike), "\(fake)")
+        }
+    }
+
+    @Test func browserExtensionsAreHeldForReview() {
+        let ext = "chrome-extension://abcdefghijklmnopabcdefghijklmnop"
+        let v = verdict(infer(traffic(ext, clients: 30, days: 7, count: 100)), ext)
+        #expect(v?.decision == .review)
+        #expect(codes(v).contains(.nonWebScheme))
+    }
+
+    @Test func trustAndIgnoreOverrideTheEvidenceAndSaySo() {
+        let lines = traffic("https://rare.example.org", clients: 1, days: 1, count: 2)
+            + traffic("https://old.example.com", clients: 9, days: 7, count: 50)
+        let i = infer(lines) {
+            $0.trusted = [origin("https://rare.example.org"), origin("https://quiet.example.org")]
+            $0.ignored = [origin("https://old.example.com")]
+        }
+        let rare = verdict(i, "https://rare.example.org")
+        #expect(rare?.decision == .allow)
+        #expect(rare?.overriddenDecision == .review)
+        #expect(codes(rare).first == .trusted)
+        let quiet = verdict(i, "https://quiet.example.org")
+        #expect(quiet?.decision == .allow)
+        #expect(quiet?.stats.requests == 0)
+        let old = verdict(i, "https://old.example.com")
+        #expect(old?.decision == .deny)
+        #expect(old?.overriddenDecision == .allow)
+        #expect(i.proposal.origins == [origin("https://quiet.example.org"), origin("https://rare.example.org")])
+        #expect(i.breakage.byReason[.ignored] == 50)
+    }
+}
+
+@Suite struct InferrerProposalTests {
+    @Test func methodsAreTheNonSafelistedOnesAllowedOriginsUsed() {
+        let lines = traffic("https://app.example.com", clients: 5, days: 3, count: 30, method: "PUT", acrh: "content-type", preflight: true)
+            + traffic("https://app.example.com", clients: 5, days: 3, count: 30, method: "GET")
+            + traffic("https://app.example.com", clients: 5, days: 3, count: 30, method: "POST")
+            + traffic("https://review.example.net", clients: 1, days: 1, count: 5, method: "DELETE", preflight: true)
+        let p = infer(lines).proposal
+        #expect(p.methods == [.put])
+        #expect(p.headers == [HeaderName("content-type")!])
+    }
+
+    @Test func requestedHeadersAreKeptWhateverTheirNameButNeedSeveralClients() {
+        var lines = traffic("https://app.example.com", clients: 5, days: 3, count: 30, method: "POST",
+                            acrh: "Content-Type, X-Request-ID, Authorization", preflight: true)
+        // One client forging preflights for a popular origin cannot widen the allowlist.
+        lines += (0..<20).map { _ in
+            Line(client: "192.0.2.66", method: "OPTIONS", origin: "https://app.example.com", acrm: "PATCH",
+                 acrh: "x-forged", host: "api.example.com", status: 204)
+        }
+        let i = infer(lines)
+        #expect(i.proposal.headers.map(\.name) == ["authorization", "content-type", "x-request-id"])
+        #expect(i.proposal.methods.isEmpty)
+        #expect(i.heldHeaders == [HeldName(name: "x-forged", clients: 1)])
+        #expect(i.heldMethods == [HeldName(name: "PATCH", clients: 1)])
+    }
+
+    @Test func maxAgeFollowsPreflightVolumeAndIsCappedAtChromiumsLimit() {
+        #expect(Inferrer.suggestedMaxAge(preflights: 0, days: 0) == 600)
+        #expect(Inferrer.suggestedMaxAge(preflights: 500, days: 7) == 600)
+        #expect(Inferrer.suggestedMaxAge(preflights: 7_000, days: 7) == 3600)
+        #expect(Inferrer.suggestedMaxAge(preflights: 10_000_000, days: 7) == 7200)
+    }
+
+    @Test func credentialsOnlyWhenTheLogsShowThemOrAFlagSaysSo() {
+        let plain = traffic("https://app.example.com", clients: 5, days: 3, count: 30)
+        #expect(infer(plain).proposal.credentials == false)
+        #expect(infer(plain) { $0.credentials = true }.proposal.credentials == true)
+        let withCreds = traffic("https://app.example.com", clients: 5, days: 3, count: 30,
+                                acao: "https://app.example.com", acac: "true")
+        #expect(infer(withCreds).proposal.credentials == true)
+    }
+
+    @Test func breakageCountsRefusedCrossOriginRequestsByReason() {
+        let lines = traffic("https://app.example.com", clients: 5, days: 3, count: 90)
+            + traffic("http://localhost:3000", clients: 1, days: 1, count: 10)
+        var c = EvidenceCollector.forOriginLogs()
+        c.add(lines)
+        c.add(Line(origin: "https://bad.example/"))
+        let i = Inferrer.infer(c.finish(), options: { var o = InferenceOptions(); o.sites = [origin("https://api.example.com")]; return o }(),
+                               psl: PublicSuffixList.bundled)
+        #expect(i.breakage.crossOriginRequests == 101)
+        #expect(i.breakage.blockedRequests == 11)
+        #expect(i.breakage.byReason == [.developmentOrigin: 10, .invalid: 1])
+    }
+}

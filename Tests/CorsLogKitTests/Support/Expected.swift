@@ -1,0 +1,63 @@
+import Foundation
+import Testing
+
+/// Expected-output files under Tests/CorsLogKitTests/Expected/. Re-record them
+/// after an intended change with `CORSLOG_RECORD=1 swift test`, then review the diff.
+enum Expected {
+    static let directory = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Expected")
+
+    static func check(_ actual: String, named name: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        let url = directory.appendingPathComponent(name)
+        if ProcessInfo.processInfo.environment["CORSLOG_RECORD"] == "1" {
+            try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            try! actual.write(to: url, atomically: true, encoding: .utf8)
+            return
+        }
+        guard let expected = try? String(contentsOf: url, encoding: .utf8) else {
+            Issue.record("missing expected file \(name); record it with CORSLOG_RECORD=1 swift test", sourceLocation: sourceLocation)
+            return
+        }
+        #expect(actual == expected, "differs from Expected/\(name); re-record with CORSLOG_RECORD=1 if intended",
+                sourceLocation: sourceLocation)
+    }
+}
+
+/// Paths of the package and of the shared folder beside it.
+enum PackagePaths {
+    static let root = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let samples = root.appendingPathComponent("samples")
+    static let realCorpus = root.deletingLastPathComponent().appendingPathComponent("shared/corpus/real")
+    static var hasRealCorpus: Bool {
+        FileManager.default.fileExists(atPath: realCorpus.appendingPathComponent("expectations.tsv").path)
+    }
+    /// The built `corslog` executable, beside the test bundle.
+    static var executable: URL {
+        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        while !FileManager.default.fileExists(atPath: dir.appendingPathComponent("corslog").path) && dir.path != "/" {
+            dir = dir.deletingLastPathComponent()
+        }
+        return dir.appendingPathComponent("corslog")
+    }
+}
+
+/// Runs a program and returns its exit status, standard output and standard error.
+@discardableResult
+func runProcess(_ executable: String, _ arguments: [String], stdin: Data? = nil) throws -> (status: Int32, out: String, err: String) {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: executable)
+    p.arguments = arguments
+    let out = Pipe(), err = Pipe()
+    p.standardOutput = out
+    p.standardError = err
+    let input = Pipe()
+    p.standardInput = input
+    try p.run()
+    if let stdin { input.fileHandleForWriting.write(stdin) }
+    try input.fileHandleForWriting.close()
+    let o = out.fileHandleForReading.readDataToEndOfFile()
+    let e = err.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+}
