@@ -1,0 +1,48 @@
+/// Guesses the layout of a log from its first lines.
+package enum FormatDetector {
+    package struct Detection: Sendable {
+        package var format: LogFormat
+        /// Sampled lines the format parsed.
+        package var parsed: Int
+        /// Non-blank lines sampled.
+        package var sampled: Int
+    }
+
+    /// At most this many non-blank lines are tried.
+    static let sampleLimit = 200
+
+    /// Presets from the most to the least specific.
+    static let candidates = ["nginx-cors", "apache-cors", "vhost_combined", "combined", "common", "json"]
+
+    /// Picks the best-fitting preset for the first lines of the input (at most ~200):
+    /// most lines parsed, then fewer with trailing text, then the more specific
+    /// preset (nginx-cors/apache-cors > vhost_combined > combined > common; json
+    /// when lines are JSON objects). nil when no preset parses any line.
+    package static func detect(_ lines: [[UInt8]]) -> Detection? {
+        let sample = lines.lazy.filter { line in
+            line.contains { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }
+        }.prefix(sampleLimit)
+        let sampled = sample.count
+        guard sampled > 0 else { return nil }
+
+        var best: (format: LogFormat, parsed: Int, trailing: Int)? = nil
+        for name in candidates {
+            guard let format = LogFormat.preset(name) else { continue }
+            var parser = format.makeParser()
+            var parsed = 0
+            var trailing = 0
+            for line in sample {
+                let failure = line.withUnsafeBufferPointer { parser.parse(ByteSlice($0)) { _ in } }
+                if failure == nil {
+                    parsed += 1
+                    if parser.lastLineHadTrailingText { trailing += 1 }
+                }
+            }
+            // Candidates come most specific first, so only a strictly better fit replaces.
+            if parsed > 0, best == nil || parsed > best!.parsed || (parsed == best!.parsed && trailing < best!.trailing) {
+                best = (format, parsed, trailing)
+            }
+        }
+        return best.map { Detection(format: $0.format, parsed: $0.parsed, sampled: sampled) }
+    }
+}

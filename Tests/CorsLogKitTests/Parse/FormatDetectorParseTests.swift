@@ -1,0 +1,70 @@
+import Testing
+@testable import CorsLogKit
+
+@Suite struct FormatDetectorParseTests {
+    static func lines(_ text: String) -> [[UInt8]] {
+        text.split(separator: "\n", omittingEmptySubsequences: false).map { Array($0.utf8) }
+    }
+
+    @Test func nginxCORSOverCombined() throws {
+        let text = """
+        203.0.113.7 - - [20/Nov/2026:10:00:00 +0000] "OPTIONS /api HTTP/2.0" 204 0 "-" "Mozilla/5.0" "api.example" "https://app.example" "POST" "content-type" "https://app.example" "-"
+        203.0.113.7 - - [20/Nov/2026:10:00:01 +0000] "POST /api HTTP/2.0" 200 12 "https://app.example/" "Mozilla/5.0" "api.example" "https://app.example" "-" "-" "https://app.example" "-"
+        """
+        let d = try #require(FormatDetector.detect(Self.lines(text)))
+        #expect(d.format.name == "nginx-cors")
+        #expect(d.parsed == 2)
+        #expect(d.sampled == 2)
+    }
+
+    @Test func combinedForCombined() throws {
+        // gromnitsky-sigwait-access.log lines 1–2, plus a blank line that is not sampled.
+        let text = """
+        52.18.122.238 - - [06/Mar/2020:00:02:00 -0500] "GET /~alex/doc/bunz%2Cmercedes__school-will-never-end/ HTTP/1.1" 200 17133 "-" "Apache-HttpClient/4.3.6 (java 1.5)"
+        54.174.110.177 - - [06/Mar/2020:00:03:10 -0500] "GET /~alex/doc/bunz%2Cmercedes__school-will-never-end/ HTTP/1.1" 200 17133 "-" "Ruby"
+
+        """
+        let d = try #require(FormatDetector.detect(Self.lines(text)))
+        #expect(d.format.name == "combined")
+        #expect(d.parsed == 2)
+        #expect(d.sampled == 2)
+    }
+
+    @Test func commonForCommon() throws {
+        // beats-apache-darwin-2.4.23.log.
+        let text = """
+        ::1 - - [26/Dec/2016:16:16:28 +0200] "GET / HTTP/1.1" 200 45
+        ::1 - - [26/Dec/2016:16:16:29 +0200] "GET /favicon.ico HTTP/1.1" 404 209
+        ::1 - - [26/Dec/2016:16:16:48 +0200] "-" 408 -
+        """
+        let d = try #require(FormatDetector.detect(Self.lines(text)))
+        #expect(d.format.name == "common")
+        #expect(d.parsed == 3)
+    }
+
+    @Test func vhostCombined() throws {
+        let text = """
+        www.example.org:443 192.0.2.1 - - [25/Oct/2021:11:05:52 +0200] "GET / HTTP/1.1" 200 6963 "-" "curl/8"
+        www.example.org:80 192.0.2.2 - - [25/Oct/2021:11:05:53 +0200] "GET /x HTTP/1.1" 404 10 "-" "curl/8"
+        """
+        #expect(FormatDetector.detect(Self.lines(text))?.format.name == "vhost_combined")
+    }
+
+    @Test func jsonForJSON() throws {
+        let text = """
+        {"ClientHost":"172.17.0.1","DownstreamStatus":200,"RequestMethod":"GET","RequestPath":"/","time":"2021-12-08T14:02:43Z"}
+        DEBUG: CrowdsecBouncerTraefikPlugin: 2025/09/05 13:53:40 handleStreamCache:updated
+        {"ClientHost":"172.17.0.1","DownstreamStatus":404,"RequestMethod":"GET","RequestPath":"/x","time":"2021-12-08T14:02:44Z"}
+        """
+        let d = try #require(FormatDetector.detect(Self.lines(text)))
+        #expect(d.format.name == "json")
+        #expect(d.parsed == 2)
+        #expect(d.sampled == 3)
+    }
+
+    @Test func nilForGarbage() {
+        #expect(FormatDetector.detect(Self.lines("hello\nworld\n[Thu Oct 13 12:24:49.880562 2022] [auth_basic:error] [pid 10] AH01618")) == nil)
+        #expect(FormatDetector.detect([]) == nil)
+        #expect(FormatDetector.detect([[], [0x0D]]) == nil)
+    }
+}
