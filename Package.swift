@@ -33,7 +33,8 @@ let package = Package(
         ),
         .testTarget(
             name: "CorsLogKitTests",
-            dependencies: ["CorsLogKit", "corslog"]
+            dependencies: ["CorsLogKit", "corslog"],
+            exclude: ["Expected"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -28,7 +28,7 @@ ORIGINS = [
         ("POST", "/v1/orders", "content-type"), ("PUT", "/v1/orders/{id}", "authorization,content-type"),
         ("DELETE", "/v1/orders/{id}", "authorization"), ("GET", "/v1/me", "authorization")]),
     ("https://www.example.com", 25, range(7), 15, [("GET", "/v1/status", None), ("GET", "/v1/products", None)]),
-    ("https://partner.example.net", 8, [0, 1, 3, 4, 6], 8, [
+    ("https://shop.partner.example", 8, [0, 1, 3, 4, 6], 8, [
         ("GET", "/v1/products", None), ("POST", "/v1/quotes", "content-type")]),
     ("https://dashboard.partner-two.io", 4, [1, 2, 5], 4, [
         ("PATCH", "/v1/orders/{id}", "content-type,x-request-id"), ("GET", "/v1/orders", "x-request-id")]),
@@ -36,7 +36,7 @@ ORIGINS = [
     ("http://localhost:3000", 1, [0, 1, 2, 3, 4, 5, 6], 3, [
         ("GET", "/v1/orders", "authorization"), ("PUT", "/v1/orders/{id}", "authorization,content-type")]),
     ("https://app.example.com.evil.test", 1, [5], 1, [("GET", "/v1/me", "authorization")]),
-    ("https://rare-partner.example.org", 1, [3], 1, [("GET", "/v1/products", None)]),
+    ("https://rare.partner.example", 1, [3], 1, [("GET", "/v1/products", None)]),
 ]
 NULL_ORIGIN = ("null", 2, [2, 6], 1, [("GET", "/v1/products", None)])
 INVALID_ORIGINS = ["https://app.example.com/", "https://evil.test\"x", "javascript:alert(1)", "https://app.example.com:99999"]

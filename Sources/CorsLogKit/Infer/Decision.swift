@@ -25,6 +25,7 @@ package struct Reason: Sendable, Codable, Equatable {
         case fewDays = "few-days"
         case developmentOrigin = "development-origin"
         case nonWebScheme = "non-web-scheme"
+        case similarName = "similar-name"
         // deny
         case sameOrigin = "same-origin"
         case nullOrigin = "null-origin"
@@ -38,7 +39,7 @@ package struct Reason: Sendable, Codable, Equatable {
         package var decision: Decision {
             switch self {
             case .enoughEvidence, .thirdParty, .trusted: .allow
-            case .fewClients, .fewDays, .developmentOrigin, .nonWebScheme: .review
+            case .fewClients, .fewDays, .developmentOrigin, .nonWebScheme, .similarName: .review
             case .sameOrigin, .nullOrigin, .insecureScheme, .lookalike, .publicSuffixHost, .invalid, .ignored: .deny
             }
         }

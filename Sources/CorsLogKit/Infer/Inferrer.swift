@@ -31,7 +31,7 @@ package enum Inferrer {
         for (origin, stats) in all {
             var reasons: [Reason] = []
             if stats.requests == 0 && stats.sameOriginRequests > 0 || classifier.isSameOrigin(origin) {
-                reasons.append(Reason(.sameOrigin, "the site's own origin: the browser sends it no CORS check"))
+                reasons.append(Reason(.sameOrigin, "the site's own origin (\(stats.sameOriginRequests) same-origin requests): the browser makes no CORS check for it"))
             }
             if !origin.isWebScheme {
                 reasons.append(Reason(.nonWebScheme,
@@ -40,10 +40,14 @@ package enum Inferrer {
             if classifier.isPublicSuffixHost(origin) {
                 reasons.append(Reason(.publicSuffixHost, "the host is itself a public suffix, shared by unrelated owners"))
             }
-            if let look = classifier.lookalike(origin) {
-                reasons.append(Reason(.lookalike, look.explanation))
+            let lookalike = classifier.lookalike(origin)
+            if let lookalike {
+                reasons.append(lookalike.kind.isCertain
+                    ? Reason(.lookalike, lookalike.explanation)
+                    : Reason(.similarName, lookalike.explanation + ": the same owner, or a typosquat; confirm"))
             }
-            let development = classifier.isDevelopment(origin)
+            // `app.example.com.evil.test` is under .test, but it is an imitation, not a developer's machine.
+            let development = lookalike == nil && classifier.isDevelopment(origin)
             if development {
                 reasons.append(Reason(.developmentOrigin,
                     "a development origin (loopback, private address or local name): no production page runs there"))

@@ -181,7 +181,7 @@ package struct OriginClassifier: Sendable {
         if otherDomain.contains(".") {
             let label = otherDomain.prefix(while: { $0 != "." })
             for brand in brands where brand.label == label {
-                return Lookalike(kind: .embedsFirstPartyName, firstParty: brand.registrable,
+                return Lookalike(kind: .sameLabelOtherSuffix, firstParty: brand.registrable,
                                  explanation: "reuses first-party label \(brand.label) under another suffix (\(otherDomain), not \(brand.registrable))")
             }
         }
@@ -238,6 +238,11 @@ package struct OriginClassifier: Sendable {
 package struct Lookalike: Sendable, Equatable {
     package enum Kind: String, Sendable {
         case embedsFirstPartyName, prefixedFirstPartyName, substitutedDot, truncatedFirstPartyName
+        /// `example.org` for a site on `example.com`: often the same owner, sometimes a typosquat.
+        case sameLabelOtherSuffix
+
+        /// Whether the imitation is certain (deny) or needs a person (review).
+        package var isCertain: Bool { self != .sameLabelOtherSuffix }
     }
 
     package var kind: Kind

@@ -66,7 +66,6 @@ package struct NginxRenderer: PolicyRenderer {
             http.append("    \"\" \"\";")
             http.append("}")
         }
-        http.append("")
 
         var headers: [String] = []
         headers.append("add_header Access-Control-Allow-Origin $corslog_cors_origin always;")

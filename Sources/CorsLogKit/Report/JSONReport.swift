@@ -151,7 +151,7 @@ package struct JSONReport: Codable, Sendable {
                           invalidOriginRequests: e.invalid.requests)
         invalidOrigins = Invalid(
             requests: e.invalid.requests,
-            byReason: Dictionary(uniqueKeysWithValues: e.invalid.byReason.map { ($0.key.rawValue, $0.value) }),
+            byReason: Dictionary(uniqueKeysWithValues: e.invalid.byReason.map { (ReportText.kebab($0.key.rawValue), $0.value) }),
             examples: e.invalid.examples)
         originCap = Cap(capacity: e.originCap.capacity, reached: e.originCap.reached, prunes: e.originCap.prunes,
                         evictedOrigins: e.originCap.evictedOrigins, evictedRequests: e.originCap.evictedRequests,

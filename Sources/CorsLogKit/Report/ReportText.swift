@@ -39,6 +39,15 @@ enum ReportText {
         return text
     }
 
+    /// `missingScheme` → `missing-scheme`: the report's spelling of enum names.
+    static func kebab(_ name: String) -> String {
+        var out = ""
+        for ch in name {
+            if ch.isUppercase { out += "-" + ch.lowercased() } else { out.append(ch) }
+        }
+        return out
+    }
+
     static func names(_ list: [String], none: String = "none") -> String {
         list.isEmpty ? none : list.joined(separator: ", ")
     }

@@ -39,7 +39,7 @@ package enum TextReport {
                          ReportText.count(s.days.count), ReportText.headline(v)])
         }
         if !e.invalid.examples.isEmpty || e.invalid.requests > 0 {
-            let reasons = e.invalid.byReason.sorted { $0.value > $1.value }.map { "\($0.key.rawValue) \($0.value)" }
+            let reasons = e.invalid.byReason.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key.rawValue < $1.key.rawValue }.map { "\(ReportText.kebab($0.key.rawValue)) \($0.value)" }
             rows.append(["deny", "(invalid origins)", ReportText.count(e.invalid.requests), "", "", "",
                          "invalid: " + reasons.joined(separator: ", ") + "; e.g. " + e.invalid.examples.prefix(3).joined(separator: "  ")])
         }

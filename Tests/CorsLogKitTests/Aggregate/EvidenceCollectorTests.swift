@@ -52,14 +52,16 @@ import Testing
         var c = EvidenceCollector.forOriginLogs()
         c.add(Line(origin: "null"))
         c.add(Line(origin: "https://app.example.com/"))
-        c.add(Line(origin: "https://app.example.com\"><script>"))
+        c.add(Line(origin: "https://app.example.com\u{1B}[31m\"><script>"))
         c.add(Line(origin: "https://user@app.example.com"))
         let e = c.finish()
         #expect(e.null.requests == 1)
         #expect(e.invalid.requests == 3)
         #expect(e.origins.isEmpty)
         #expect(e.invalid.examples.count == 3)
-        #expect(e.invalid.examples.allSatisfy { !$0.contains("\"") })
+        // Shown to people, so no raw control bytes (a terminal would obey an escape sequence).
+        #expect(e.invalid.examples.allSatisfy { !$0.unicodeScalars.contains { $0.value < 0x20 } })
+        #expect(e.invalid.examples.contains { $0.contains("\\x1B[31m") })
     }
 
     @Test func refererModeTakesTheOriginPartAndSkipsTheSitesOwnPages() {

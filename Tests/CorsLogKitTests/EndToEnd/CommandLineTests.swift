@@ -19,9 +19,12 @@ import Testing
         let r = try runProcess(bin, ["analyze", "--site", "https://api.example.com", "--output", "json", "\(samples)/nginx/"])
         let report = try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as! [String: Any]
         let proposal = report["proposal"] as! [String: Any]
-        #expect(proposal["origins"] as? [String] == ["https://app.example.com", "https://partner.example.net", "https://www.example.com"])
-        #expect(proposal["methods"] as? [String] == ["DELETE", "PUT"])
-        #expect(proposal["headers"] as? [String] == ["authorization", "content-type"])
+        #expect(proposal["origins"] as? [String] == ["https://app.example.com", "https://dashboard.partner-two.io",
+                                                     "https://shop.partner.example", "https://www.example.com"])
+        #expect(proposal["methods"] as? [String] == ["DELETE", "PATCH", "PUT"])
+        #expect(proposal["headers"] as? [String] == ["authorization", "content-type", "x-request-id"])
+        let held = proposal["held_headers"] as? [[String: Any]]
+        #expect(held?.first?["name"] as? String == "x-forged-header", "one client's forged preflights are held back")
         let input = report["input"] as! [String: Any]
         let files = (input["files"] as! [[String: Any]]).map { ($0["path"] as! String).split(separator: "/").last! }
         #expect(files == ["access.log.2.gz", "access.log.1", "access.log"], "a logrotate set is read oldest first")

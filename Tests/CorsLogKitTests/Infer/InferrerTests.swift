@@ -28,25 +28,25 @@ private func codes(_ v: OriginVerdict?) -> [Reason.Code] { v?.reasons.map(\.code
     }
 
     @Test func aThirdPartyWithEnoughEvidenceIsAllowedAndFlaggedForConfirmation() {
-        let v = verdict(infer(traffic("https://partner.example.net", clients: 5, days: 3, count: 30)), "https://partner.example.net")
+        let v = verdict(infer(traffic("https://shop.partner.example", clients: 5, days: 3, count: 30)), "https://shop.partner.example")
         #expect(v?.decision == .allow)
         #expect(v?.firstParty == false)
         #expect(codes(v).contains(.thirdParty))
     }
 
     @Test func fewClientsOrFewDaysHoldsForReview() {
-        let i = infer(traffic("https://a.example.net", clients: 2, days: 5, count: 20)
-                      + traffic("https://b.example.net", clients: 9, days: 1, count: 20))
-        #expect(verdict(i, "https://a.example.net")?.decision == .review)
-        #expect(codes(verdict(i, "https://a.example.net")) == [.fewClients])
-        #expect(verdict(i, "https://b.example.net")?.decision == .review)
-        #expect(codes(verdict(i, "https://b.example.net")) == [.fewDays])
+        let i = infer(traffic("https://a.partner.example", clients: 2, days: 5, count: 20)
+                      + traffic("https://b.partner.example", clients: 9, days: 1, count: 20))
+        #expect(verdict(i, "https://a.partner.example")?.decision == .review)
+        #expect(codes(verdict(i, "https://a.partner.example")) == [.fewClients])
+        #expect(verdict(i, "https://b.partner.example")?.decision == .review)
+        #expect(codes(verdict(i, "https://b.partner.example")) == [.fewDays])
         #expect(i.proposal.origins.isEmpty)
     }
 
     @Test func minClientsAndMinDaysAreKnobs() {
-        let lines = traffic("https://a.example.net", clients: 2, days: 1, count: 20)
-        #expect(verdict(infer(lines) { $0.minClients = 2; $0.minDays = 1 }, "https://a.example.net")?.decision == .allow)
+        let lines = traffic("https://a.partner.example", clients: 2, days: 1, count: 20)
+        #expect(verdict(infer(lines) { $0.minClients = 2; $0.minDays = 1 }, "https://a.partner.example")?.decision == .allow)
     }
 
     @Test func theSiteItselfNeedsNoCORS() {
@@ -88,6 +88,12 @@ private func codes(_ v: OriginVerdict?) -> [Reason.Code] { v?.reasons.map(\.code
         }
     }
 
+    @Test func theSameNameUnderAnotherSuffixIsHeldForReview() {
+        let v = verdict(infer(traffic("https://shop.example.org", clients: 30, days: 7, count: 100)), "https://shop.example.org")
+        #expect(v?.decision == .review)
+        #expect(codes(v).contains(.similarName))
+    }
+
     @Test func browserExtensionsAreHeldForReview() {
         let ext = "chrome-extension://abcdefghijklmnopabcdefghijklmnop"
         let v = verdict(infer(traffic(ext, clients: 30, days: 7, count: 100)), ext)
@@ -96,23 +102,23 @@ private func codes(_ v: OriginVerdict?) -> [Reason.Code] { v?.reasons.map(\.code
     }
 
     @Test func trustAndIgnoreOverrideTheEvidenceAndSaySo() {
-        let lines = traffic("https://rare.example.org", clients: 1, days: 1, count: 2)
+        let lines = traffic("https://rare.partner.example", clients: 1, days: 1, count: 2)
             + traffic("https://old.example.com", clients: 9, days: 7, count: 50)
         let i = infer(lines) {
-            $0.trusted = [origin("https://rare.example.org"), origin("https://quiet.example.org")]
+            $0.trusted = [origin("https://rare.partner.example"), origin("https://quiet.partner.example")]
             $0.ignored = [origin("https://old.example.com")]
         }
-        let rare = verdict(i, "https://rare.example.org")
+        let rare = verdict(i, "https://rare.partner.example")
         #expect(rare?.decision == .allow)
         #expect(rare?.overriddenDecision == .review)
         #expect(codes(rare).first == .trusted)
-        let quiet = verdict(i, "https://quiet.example.org")
+        let quiet = verdict(i, "https://quiet.partner.example")
         #expect(quiet?.decision == .allow)
         #expect(quiet?.stats.requests == 0)
         let old = verdict(i, "https://old.example.com")
         #expect(old?.decision == .deny)
         #expect(old?.overriddenDecision == .allow)
-        #expect(i.proposal.origins == [origin("https://quiet.example.org"), origin("https://rare.example.org")])
+        #expect(i.proposal.origins == [origin("https://quiet.partner.example"), origin("https://rare.partner.example")])
         #expect(i.breakage.byReason[.ignored] == 50)
     }
 }
@@ -122,7 +128,7 @@ private func codes(_ v: OriginVerdict?) -> [Reason.Code] { v?.reasons.map(\.code
         let lines = traffic("https://app.example.com", clients: 5, days: 3, count: 30, method: "PUT", acrh: "content-type", preflight: true)
             + traffic("https://app.example.com", clients: 5, days: 3, count: 30, method: "GET")
             + traffic("https://app.example.com", clients: 5, days: 3, count: 30, method: "POST")
-            + traffic("https://review.example.net", clients: 1, days: 1, count: 5, method: "DELETE", preflight: true)
+            + traffic("https://review.partner.example", clients: 1, days: 1, count: 5, method: "DELETE", preflight: true)
         let p = infer(lines).proposal
         #expect(p.methods == [.put])
         #expect(p.headers == [HeaderName("content-type")!])

@@ -94,8 +94,8 @@ private func o(_ value: String) -> Origin {
         ("https://app.example.co", .truncatedFirstPartyName, "app.example.com"),
         ("http://app.ex", .truncatedFirstPartyName, "app.example.com"),
         // Same registrable label under another suffix: flagged for a person to confirm.
-        ("https://example.org", .embedsFirstPartyName, "example.com"),
-        ("https://www.example.co.uk", .embedsFirstPartyName, "example.com"),
+        ("https://example.org", .sameLabelOtherSuffix, "example.com"),
+        ("https://www.example.co.uk", .sameLabelOtherSuffix, "example.com"),
     ])
     func lookalikes(origin: String, kind: Lookalike.Kind, firstParty: String) throws {
         let found = try #require(classifier.lookalike(o(origin)), "\(origin)")

@@ -54,10 +54,21 @@ func runProcess(_ executable: String, _ arguments: [String], stdin: Data? = nil)
     let input = Pipe()
     p.standardInput = input
     try p.run()
-    if let stdin { input.fileHandleForWriting.write(stdin) }
-    try input.fileHandleForWriting.close()
+    // Standard error and input on other threads, so that no pipe can fill up and stall the program.
+    let errBox = DataBox(), group = DispatchGroup()
+    let errHandle = err.fileHandleForReading, inHandle = input.fileHandleForWriting
+    DispatchQueue.global().async(group: group) { errBox.data = errHandle.readDataToEndOfFile() }
+    DispatchQueue.global().async(group: group) {
+        if let stdin { inHandle.write(stdin) }
+        try? inHandle.close()
+    }
     let o = out.fileHandleForReading.readDataToEndOfFile()
-    let e = err.fileHandleForReading.readDataToEndOfFile()
+    group.wait()
     p.waitUntilExit()
-    return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+    return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: errBox.data, as: UTF8.self))
+}
+
+private final class DataBox: @unchecked Sendable {
+    // Written by one queue, read after the group is waited for.
+    var data = Data()
 }
