@@ -17,7 +17,7 @@ package enum LogFormatAdvice {
             access_log /var/log/nginx/access.log cors;
 
             # Reload nginx (nginx -t && nginx -s reload), then read the log with:
-            #   corslog --format nginx-cors /var/log/nginx/access.log
+            #   corslog analyze --format nginx-cors /var/log/nginx/access.log
             # An empty header is logged as "-". $sent_http_access_control_allow_origin
             # shows the header as sent, whether add_header or the upstream set it.
 
@@ -30,7 +30,7 @@ package enum LogFormatAdvice {
             CustomLog ${APACHE_LOG_DIR}/access.log cors
 
             # Reload Apache (apachectl configtest && apachectl graceful), then read the log with:
-            #   corslog --format apache-cors /var/log/apache2/access.log
+            #   corslog analyze --format apache-cors /var/log/apache2/access.log
             # An empty header is logged as "-". %{…}o logs the response headers Apache
             # sends; a header added with "Header always set" may still log as "-".
 
