@@ -27,7 +27,7 @@ enum ReportText {
                 if i == row.count - 1 && !rightAligned.contains(i) { return cell }
                 let pad = String(repeating: " ", count: widths[i] - cell.count)
                 return rightAligned.contains(i) ? pad + cell : cell + pad
-            }.joined(separator: "  ")
+            }.joined(separator: "  ").trimmingTrailingSpaces
         }.joined(separator: "\n")
     }
 
@@ -72,5 +72,13 @@ enum ReportText {
         case .hostField: "site \(names(i.sites.map(\.serialized))) (guessed from the most frequent Host; pass --site to be sure)"
         case .unknown: "site unknown: pass --site so that same-origin and first-party traffic is recognised"
         }
+    }
+}
+
+extension String {
+    var trimmingTrailingSpaces: String {
+        var s = Substring(self)
+        while s.last == " " { s = s.dropLast() }
+        return String(s)
     }
 }
