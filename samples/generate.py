@@ -202,10 +202,44 @@ def samples(root):
     with open(os.path.join(combined, "access.log"), "w") as f:
         f.write("\n".join(combined_line(e) for e in events) + "\n")
 
+    config = os.path.join(root, "config")
+    os.makedirs(config, exist_ok=True)
+    with open(os.path.join(config, "nginx.conf"), "w") as f:
+        f.write(NGINX_CONF)
+
     js = os.path.join(root, "json")
     os.makedirs(js, exist_ok=True)
     with open(os.path.join(js, "access.json"), "w") as f:
         f.write("\n".join(json_line(e) for e in events) + "\n")
+
+
+NGINX_CONF = """# An nginx.conf as a site has it: corslog reads the log_format from it with
+#   corslog analyze --format-file samples/config/nginx.conf --format-name cors samples/nginx/
+user www-data;
+worker_processes auto;
+events { worker_connections 768; }
+
+http {
+    log_format main '$remote_addr - $remote_user [$time_local] "$request" '
+                    '$status $body_bytes_sent "$http_referer" '
+                    '"$http_user_agent" "$http_x_forwarded_for"';
+
+    log_format cors '$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent '
+                    '"$http_referer" "$http_user_agent" "$host" "$http_origin" '
+                    '"$http_access_control_request_method" "$http_access_control_request_headers" '
+                    '"$sent_http_access_control_allow_origin" "$sent_http_access_control_allow_credentials"';
+
+    server {
+        listen 443 ssl;
+        server_name api.example.com;
+        access_log /var/log/nginx/access.log cors;
+        location / {
+            add_header Access-Control-Allow-Origin * always;
+            proxy_pass http://127.0.0.1:8080;
+        }
+    }
+}
+"""
 
 
 def bench(lines, out):

@@ -49,6 +49,41 @@ import Testing
         #expect(try decisions(["\(samples)/json/access.json"]) == nginx, "json detected")
     }
 
+    @Test func theFormatCanComeFromTheServersOwnConfig() throws {
+        let r = try runProcess(bin, ["analyze", "--site", "https://api.example.com", "--output", "json",
+                                     "--format-file", "\(samples)/config/nginx.conf", "--format-name", "cors", "\(samples)/nginx/"])
+        #expect(r.status == 0, "\(r.err)")
+        let report = try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as! [String: Any]
+        #expect((report["format"] as! [String: Any])["detected"] as? Bool == false)
+        #expect((report["input"] as! [String: Any])["parsed"] as? Int == 4866)
+        let ambiguous = try runProcess(bin, ["analyze", "--format-file", "\(samples)/config/nginx.conf", "\(samples)/nginx/"])
+        #expect(ambiguous.status == 65)
+        #expect(ambiguous.err.contains("main") && ambiguous.err.contains("cors"), "names the formats found")
+    }
+
+    @Test func trustAndIgnoreFilesAreCheckedLineByLine() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("corslog-e2e-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let good = dir.appendingPathComponent("trust.txt")
+        try "# partners who call rarely\nhttps://rare.partner.example   # since 2024\n\n".write(to: good, atomically: true, encoding: .utf8)
+        let r = try runProcess(bin, ["analyze", "--site", "https://api.example.com", "--output", "json",
+                                     "--trust-file", good.path, "--ignore", "https://www.example.com", "\(samples)/nginx/"])
+        #expect(r.status == 0, "\(r.err)")
+        let report = try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as! [String: Any]
+        let origins = (report["proposal"] as! [String: Any])["origins"] as! [String]
+        #expect(origins.contains("https://rare.partner.example"))
+        #expect(!origins.contains("https://www.example.com"))
+        let www = (report["origins"] as! [[String: Any]]).first { $0["origin"] as? String == "https://www.example.com" }
+        #expect(www?["overridden_decision"] as? String == "allow")
+
+        let bad = dir.appendingPathComponent("bad.txt")
+        try "https://ok.example\nhttps://bad.example/path\n".write(to: bad, atomically: true, encoding: .utf8)
+        let e = try runProcess(bin, ["analyze", "--trust-file", bad.path, "\(samples)/nginx/"])
+        #expect(e.status == 65)
+        #expect(e.err.contains("bad.txt:2"), "\(e.err)")
+    }
+
     @Test func refererInferenceOnACombinedLog() throws {
         let r = try runProcess(bin, ["analyze", "--site", "https://api.example.com", "--output", "json", "\(samples)/combined/access.log"])
         #expect(r.status == 0, "\(r.err)")

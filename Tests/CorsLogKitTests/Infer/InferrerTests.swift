@@ -94,6 +94,12 @@ private func codes(_ v: OriginVerdict?) -> [Reason.Code] { v?.reasons.map(\.code
         #expect(codes(v).contains(.similarName))
     }
 
+    @Test func aPublicSuffixAsHostIsDenied() {
+        let v = verdict(infer(traffic("https://github.io", clients: 30, days: 7, count: 100)), "https://github.io")
+        #expect(v?.decision == .deny)
+        #expect(codes(v).contains(.publicSuffixHost))
+    }
+
     @Test func browserExtensionsAreHeldForReview() {
         let ext = "chrome-extension://abcdefghijklmnopabcdefghijklmnop"
         let v = verdict(infer(traffic(ext, clients: 30, days: 7, count: 100)), ext)
