@@ -26,6 +26,9 @@ package struct EvidenceCollector {
     /// `host[:port]` of each tracked origin, lower-case bytes, for comparing with the Host field.
     private var authority: [[UInt8]] = []
     private var index: [Origin: Int32] = [:]
+    /// Raw `Access-Control-Request-Headers` values, parsed once each (a bounded cache).
+    private var headerListCache = ByteKeyTable(maxEntries: 4096, maxArenaBytes: 1 << 20)
+    private var headerLists: [HeaderList] = []
 
     private static let nullCode: Int32 = -1
     private static let invalidBase: Int32 = -2
@@ -64,7 +67,7 @@ package struct EvidenceCollector {
             cache.insert(raw, hash: hash, value: code)
         }
         if code == Self.nullCode {
-            Self.record(f, into: &evidence.null, hasRequestMethodField: hasRequestMethodField, echoOf: raw)
+            _ = Self.record(f, into: &evidence.null, hasRequestMethodField: hasRequestMethodField, echoOf: raw)
             return
         }
         if code <= Self.invalidBase {
@@ -78,7 +81,34 @@ package struct EvidenceCollector {
             evidence.sameOriginRequests += 1
             return
         }
-        Self.record(f, into: &stats[i], hasRequestMethodField: hasRequestMethodField, echoOf: raw)
+        let preflight = Self.record(f, into: &stats[i], hasRequestMethodField: hasRequestMethodField, echoOf: raw)
+        if preflight && !f.requestHeadersHeader.isEmpty {
+            noteRequestedHeaders(f.requestHeadersHeader, client: f.clientAddress.fnv1a, into: i)
+        }
+    }
+
+    /// The header names of a preflight's `Access-Control-Request-Headers`, parsed once per distinct value.
+    private mutating func noteRequestedHeaders(_ value: ByteSlice, client: UInt64, into i: Int) {
+        let hash = value.fnv1a
+        let listIndex: Int
+        if let cached = headerListCache.value(for: value, hash: hash) {
+            listIndex = Int(cached)
+        } else {
+            if headerListCache.count >= 4096 || headerLists.count >= 4096 {
+                headerListCache.removeAll()
+                headerLists.removeAll(keepingCapacity: true)
+            }
+            var list = HeaderList()
+            HeaderName.forEach(inList: value) { name in
+                if let name { list.names.append(name) } else { list.invalid += 1 }
+            }
+            headerLists.append(list)
+            listIndex = headerLists.count - 1
+            headerListCache.insert(value, hash: hash, value: Int32(listIndex))
+        }
+        let list = headerLists[listIndex]
+        for name in list.names { stats[i].noteRequestedHeader(name, client: client) }
+        stats[i].invalidRequestedHeaders += list.invalid
     }
 
     /// The evidence gathered so far.
@@ -173,8 +203,9 @@ package struct EvidenceCollector {
         return true
     }
 
+    /// Counts one request; returns whether it was a preflight.
     private static func record(_ f: ParsedFields, into s: inout OriginStats,
-                               hasRequestMethodField: Bool, echoOf raw: ByteSlice) {
+                               hasRequestMethodField: Bool, echoOf raw: ByteSlice) -> Bool {
         s.requests += 1
         s.noteTime(f.time)
         let client = f.clientAddress.fnv1a
@@ -188,32 +219,20 @@ package struct EvidenceCollector {
             s.preflights += 1
             s.preflightStatuses[(status >= 100 && status <= 599) ? status : -1, default: 0] += 1
             if let m = HTTPMethod(f.requestMethodHeader) {
-                s.requestedMethods[m, default: 0] += 1
-                if !m.isSafelisted { s.methodClients[m, default: SmallDistinct()].insert(client) }
+                s.methodTable.entries[m.ordinal].preflights += 1
+                if !m.isSafelisted { s.methodTable.entries[m.ordinal].clients.insert(client) }
             } else if !f.requestMethodHeader.isEmpty {
                 s.otherMethods += 1
             }
-            HeaderName.forEach(inList: f.requestHeadersHeader) { name in
-                guard let name, s.requestedHeaders[name] != nil || s.requestedHeaders.count < OriginStats.maxHeaders else {
-                    s.invalidRequestedHeaders += 1
-                    return
-                }
-                s.requestedHeaders[name, default: 0] += 1
-                s.headerClients[name, default: SmallDistinct()].insert(client)
-            }
+            // Requested headers are counted by the caller, through a cache of parsed lists.
         } else if let method {
-            s.methods[method, default: 0] += 1
-            if !method.isSafelisted { s.methodClients[method, default: SmallDistinct()].insert(client) }
+            s.methodTable.entries[method.ordinal].requests += 1
+            if !method.isSafelisted { s.methodTable.entries[method.ordinal].clients.insert(client) }
         } else {
             s.otherMethods += 1
         }
 
-        let uri = f.uri
-        if !uri.isEmpty {
-            var end = 0
-            while end < uri.count && uri[end] != UInt8(ascii: "?") { end += 1 }
-            s.topPaths.add(uri.slice(0, end))
-        }
+        if !f.uri.isEmpty { s.topPaths.addPath(f.uri) }
 
         let acao = f.allowOrigin
         if acao.isEmpty {
@@ -226,6 +245,7 @@ package struct EvidenceCollector {
             s.allowOriginAnswers.other += 1
         }
         if f.allowCredentials.equalsIgnoringASCIICase("true") { s.credentialedResponses += 1 }
+        return isPreflight
     }
 
     private static func sameBytes(_ a: ByteSlice, _ b: ByteSlice) -> Bool {
@@ -254,6 +274,12 @@ package struct EvidenceCollector {
             i += 1
         }
         return referer
+    }
+
+    /// A parsed `Access-Control-Request-Headers` value.
+    private struct HeaderList {
+        var names: [HeaderName] = []
+        var invalid = 0
     }
 
     static func hash(_ s: String) -> UInt64 {

@@ -11,22 +11,15 @@ package struct OriginStats: Sendable, Equatable {
     package var preflightStatuses: [Int: Int] = [:]
     /// Count per status class: index 0 = no status, 1 = 1xx … 5 = 5xx.
     package var statusClasses: [Int] = Array(repeating: 0, count: 6)
-    /// Methods of the actual requests (not preflights).
-    package var methods: [HTTPMethod: Int] = [:]
-    /// Methods asked for in preflights (`Access-Control-Request-Method`).
-    package var requestedMethods: [HTTPMethod: Int] = [:]
+    /// Per method (by `HTTPMethod.ordinal`): actual requests, preflights asking for it, distinct clients.
+    var methodTable = MethodTable()
     /// Requests whose method (or preflight's requested method) is not one corslog knows.
     package var otherMethods = 0
-    /// Header names asked for in preflights, with how many preflights asked.
-    package var requestedHeaders: [HeaderName: Int] = [:]
+    /// Header names asked for in preflights: count and distinct clients of each.
+    var headerSlots: [HeaderSlot] = []
     /// Elements of `Access-Control-Request-Headers` that are not header names,
     /// or names beyond the per-origin cap.
     package var invalidRequestedHeaders = 0
-    /// Distinct clients of each requested method and header (exact up to a small
-    /// cap): a name must come from several clients to be proposed, so one
-    /// client forging preflights cannot widen the allowlist.
-    package var methodClients: [HTTPMethod: SmallDistinct] = [:]
-    package var headerClients: [HeaderName: SmallDistinct] = [:]
     package var clients = DistinctCounter()
     package var days: Set<Int32> = []
     package var firstSeen: Int64? = nil
@@ -41,6 +34,45 @@ package struct OriginStats: Sendable, Equatable {
     static let maxDays = 3660
 
     package init() {}
+
+    /// Methods of the actual requests (not preflights).
+    package var methods: [HTTPMethod: Int] { methodTable.dictionary(\.requests) }
+    /// Methods asked for in preflights (`Access-Control-Request-Method`).
+    package var requestedMethods: [HTTPMethod: Int] { methodTable.dictionary(\.preflights) }
+    /// Distinct clients of each non-safelisted method (exact up to a small cap):
+    /// a name must come from several clients to be proposed, so one client
+    /// forging preflights cannot widen the allowlist.
+    package var methodClients: [HTTPMethod: SmallDistinct] {
+        var out: [HTTPMethod: SmallDistinct] = [:]
+        for m in HTTPMethod.allCases where methodTable.entries[m.ordinal].clients.count > 0 {
+            out[m] = methodTable.entries[m.ordinal].clients
+        }
+        return out
+    }
+    /// Header names asked for in preflights, with how many preflights asked.
+    package var requestedHeaders: [HeaderName: Int] {
+        Dictionary(uniqueKeysWithValues: headerSlots.map { ($0.name, $0.count) })
+    }
+    /// Distinct clients of each requested header (see `methodClients`).
+    package var headerClients: [HeaderName: SmallDistinct] {
+        Dictionary(uniqueKeysWithValues: headerSlots.map { ($0.name, $0.clients) })
+    }
+
+    /// Counts one preflight's request for `name` from `client`.
+    mutating func noteRequestedHeader(_ name: HeaderName, client: UInt64) {
+        for i in headerSlots.indices where headerSlots[i].name == name {
+            headerSlots[i].count += 1
+            headerSlots[i].clients.insert(client)
+            return
+        }
+        guard headerSlots.count < Self.maxHeaders else {
+            invalidRequestedHeaders += 1
+            return
+        }
+        var slot = HeaderSlot(name: name, count: 1)
+        slot.clients.insert(client)
+        headerSlots.append(slot)
+    }
 
     package var topPathList: [(path: String, requests: Int)] {
         topPaths.sorted.map { ($0.text, $0.count) }
@@ -61,19 +93,19 @@ package struct OriginStats: Sendable, Equatable {
         sameOriginRequests += o.sameOriginRequests
         preflightStatuses.merge(o.preflightStatuses, uniquingKeysWith: +)
         for i in statusClasses.indices { statusClasses[i] += o.statusClasses[i] }
-        methods.merge(o.methods, uniquingKeysWith: +)
-        requestedMethods.merge(o.requestedMethods, uniquingKeysWith: +)
+        methodTable.merge(o.methodTable)
         otherMethods += o.otherMethods
-        for (k, v) in o.requestedHeaders {
-            if requestedHeaders[k] != nil || requestedHeaders.count < Self.maxHeaders {
-                requestedHeaders[k, default: 0] += v
+        for theirs in o.headerSlots {
+            if let i = headerSlots.firstIndex(where: { $0.name == theirs.name }) {
+                headerSlots[i].count += theirs.count
+                headerSlots[i].clients.merge(theirs.clients)
+            } else if headerSlots.count < Self.maxHeaders {
+                headerSlots.append(theirs)
             } else {
-                invalidRequestedHeaders += v
+                invalidRequestedHeaders += theirs.count
             }
         }
         invalidRequestedHeaders += o.invalidRequestedHeaders
-        for (k, v) in o.methodClients { methodClients[k, default: SmallDistinct()].merge(v) }
-        for (k, v) in o.headerClients where requestedHeaders[k] != nil { headerClients[k, default: SmallDistinct()].merge(v) }
         clients.merge(o.clients)
         for d in o.days where days.count < Self.maxDays { days.insert(d) }
         if let f = o.firstSeen { noteTime(f) }
@@ -81,6 +113,38 @@ package struct OriginStats: Sendable, Equatable {
         topPaths.merge(o.topPaths)
         allowOriginAnswers.merge(o.allowOriginAnswers)
         credentialedResponses += o.credentialedResponses
+    }
+}
+
+/// One requested header name of one origin.
+struct HeaderSlot: Sendable, Equatable {
+    var name: HeaderName
+    var count = 0
+    var clients = SmallDistinct()
+}
+
+/// Counts per method in a fixed array indexed by `HTTPMethod.ordinal`: the
+/// per-line path does no hashing for methods.
+struct MethodTable: Sendable, Equatable {
+    struct Entry: Sendable, Equatable {
+        var requests = 0
+        var preflights = 0
+        var clients = SmallDistinct()
+    }
+    var entries = Array(repeating: Entry(), count: HTTPMethod.allCases.count)
+
+    func dictionary(_ key: KeyPath<Entry, Int>) -> [HTTPMethod: Int] {
+        var out: [HTTPMethod: Int] = [:]
+        for m in HTTPMethod.allCases where entries[m.ordinal][keyPath: key] > 0 { out[m] = entries[m.ordinal][keyPath: key] }
+        return out
+    }
+
+    mutating func merge(_ o: MethodTable) {
+        for i in entries.indices {
+            entries[i].requests += o.entries[i].requests
+            entries[i].preflights += o.entries[i].preflights
+            entries[i].clients.merge(o.entries[i].clients)
+        }
     }
 }
 

@@ -47,6 +47,31 @@ package enum HTTPMethod: String, CaseIterable, Sendable, Codable, Comparable {
         self.init(rawValue: name)
     }
 
+    /// The position in `allCases`, for fixed-size tables.
+    package var ordinal: Int {
+        switch self {
+        case .get: 0
+        case .head: 1
+        case .post: 2
+        case .put: 3
+        case .delete: 4
+        case .patch: 5
+        case .options: 6
+        case .connect: 7
+        case .trace: 8
+        case .propfind: 9
+        case .proppatch: 10
+        case .mkcol: 11
+        case .copy: 12
+        case .move: 13
+        case .lock: 14
+        case .unlock: 15
+        case .report: 16
+        case .search: 17
+        case .query: 18
+        }
+    }
+
     /// GET, HEAD and POST need no permission (Fetch: CORS-safelisted method).
     package var isSafelisted: Bool { self == .get || self == .head || self == .post }
 

@@ -145,3 +145,26 @@ import Testing
         #expect(ba.count == both.count)
     }
 }
+
+@Suite struct TopValuesTests {
+    @Test func pathsDropTheQueryAndFoldIdentifiers() {
+        var t = TopValues()
+        for target in ["/v1/orders/1234?x=1", "/v1/orders/5678", "/v1/orders/9f1c2d3e-4b5a-6789-abcd-ef0123456789#top",
+                       "/v1/orders", "/v1/orders/v2", "/v1/caf\u{e9}"] {
+            let bytes = Array(target.utf8)
+            bytes.withUnsafeBufferPointer { t.addPath(ByteSlice($0)) }
+        }
+        let sorted = t.sorted.map { "\($0.text) \($0.count)" }
+        #expect(sorted == ["/v1/orders/{id} 3", "/v1/caf\\xC3\\xA9 1", "/v1/orders 1", "/v1/orders/v2 1"])
+    }
+
+    @Test func memoryStaysAtTheCapacityWhateverTheNumberOfPaths() {
+        var t = TopValues()
+        for i in 0..<10_000 {
+            let bytes = Array("/p\(i)x".utf8)
+            bytes.withUnsafeBufferPointer { t.addPath(ByteSlice($0)) }
+        }
+        #expect(t.entries.count == TopValues.capacity)
+        #expect(t.entries.reduce(0) { $0 + $1.count } == 10_000)
+    }
+}

@@ -1,0 +1,57 @@
+extension TopValues {
+    /// Counts one request for the path of `target` (the request target): the
+    /// query is dropped, and segments that are identifiers — all digits, or a
+    /// run of 16 or more hex digits and dashes (UUIDs, hashes) — count as
+    /// `{id}`, so `/v1/orders/1234` and `/v1/orders/5678` are one path.
+    /// The text is only built when the path takes a slot.
+    mutating func addPath(_ target: ByteSlice) {
+        var end = 0
+        while end < target.count && target[end] != UInt8(ascii: "?") && target[end] != UInt8(ascii: "#") { end += 1 }
+        let path = target.slice(0, end)
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        Self.forEachSegment(path) { segment, isID in
+            if isID {
+                h ^= 0x7B; h &*= 0x0000_0100_0000_01b3   // "{id}" stands for the segment
+            } else {
+                for i in 0..<segment.count { h ^= UInt64(segment[i]); h &*= 0x0000_0100_0000_01b3 }
+            }
+            h ^= 0x2F; h &*= 0x0000_0100_0000_01b3
+        }
+        add(hash: h, count: 1) {
+            var text = ""
+            var first = true
+            Self.forEachSegment(path) { segment, isID in
+                if !first { text += "/" }
+                first = false
+                text += isID ? "{id}" : Self.displayText(segment)
+            }
+            return text.count > Self.maxTextBytes ? String(text.prefix(Self.maxTextBytes)) + "…" : text
+        }
+    }
+
+    /// Calls `body` for each `/`-separated segment (the empty one before a
+    /// leading `/` included) and whether it is an identifier.
+    private static func forEachSegment(_ path: ByteSlice, _ body: (ByteSlice, Bool) -> Void) {
+        var start = 0
+        for i in 0...path.count where i == path.count || path[i] == UInt8(ascii: "/") {
+            let segment = path.slice(start, i)
+            body(segment, isIdentifier(segment))
+            start = i + 1
+        }
+    }
+
+    private static func isIdentifier(_ s: ByteSlice) -> Bool {
+        guard !s.isEmpty else { return false }
+        var digitsOnly = true
+        var hexOrDash = true
+        for i in 0..<s.count {
+            let b = s[i]
+            let digit = b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9")
+            let hex = digit || (b | 0x20 >= UInt8(ascii: "a") && b | 0x20 <= UInt8(ascii: "f")) || b == UInt8(ascii: "-")
+            digitsOnly = digitsOnly && digit
+            hexOrDash = hexOrDash && hex
+            if !digitsOnly && !hexOrDash { return false }
+        }
+        return digitsOnly || (hexOrDash && s.count >= 16)
+    }
+}
