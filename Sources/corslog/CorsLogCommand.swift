@@ -9,7 +9,7 @@ struct CorsLogCommand: ParsableCommand {
         discussion: """
             Exit codes: 0 ok; 3 report written but some input could not be read whole; \
             64 usage error; 65 data error (no line matched the format, a bad definition or list); \
-            66 no input could be opened; 73 an output file could not be written.
+            66 no input could be opened.
             """,
         version: CorsLogVersion.current,
         subcommands: [Analyze.self, Propose.self, LogFormatCommand.self]
