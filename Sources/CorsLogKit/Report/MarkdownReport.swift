@@ -17,10 +17,7 @@ package enum MarkdownReport {
         out.append("")
         out.append("| Decision | Origin | Requests | Preflights | Clients | Days | Why |")
         out.append("|---|---|--:|--:|--:|--:|---|")
-        let ordered = inf.verdicts.sorted {
-            $0.decision != $1.decision ? $0.decision < $1.decision
-                : $0.stats.requests != $1.stats.requests ? $0.stats.requests > $1.stats.requests : $0.label < $1.label
-        }
+        let ordered = ReportText.forPeople(inf.verdicts)
         for v in ordered {
             let s = v.stats
             out.append("| \(v.decision.rawValue) | `\(v.label)`\(v.inferredFromReferer ? " (referer)" : "") | "
@@ -36,6 +33,10 @@ package enum MarkdownReport {
         out.append("- Headers: \(ReportText.names(p.headers.map(\.name)))")
         out.append("- Max-Age: \(p.maxAge) s")
         out.append("- Credentials: \(p.credentials ? "yes" : "no")")
+        let held = inf.heldMethods.map { "method \($0.name) (\($0.clients))" } + inf.heldHeaders.map { "header \($0.name) (\($0.clients))" }
+        if !held.isEmpty {
+            out.append("- Held back, asked for by fewer than --min-clients clients (clients): \(held.joined(separator: ", "))")
+        }
         let b = inf.breakage
         out.append("- Would refuse \(ReportText.count(b.blockedRequests)) of \(ReportText.count(b.crossOriginRequests)) "
             + "cross-origin requests (\(ReportText.percent(b.share)))")

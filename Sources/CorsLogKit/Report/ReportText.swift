@@ -31,6 +31,14 @@ enum ReportText {
         }.joined(separator: "\n")
     }
 
+    /// Verdicts in reading order: allow, review, deny; then most requests first.
+    static func forPeople(_ verdicts: [OriginVerdict]) -> [OriginVerdict] {
+        verdicts.sorted {
+            $0.decision != $1.decision ? $0.decision < $1.decision
+                : $0.stats.requests != $1.stats.requests ? $0.stats.requests > $1.stats.requests : $0.label < $1.label
+        }
+    }
+
     /// The reason shown first: the one that decided.
     static func headline(_ v: OriginVerdict) -> String {
         let deciding = v.reasons.filter { $0.code.decision == v.decision || $0.code == .trusted || $0.code == .ignored }

@@ -28,10 +28,7 @@ package enum TextReport {
         out.append("")
 
         var rows: [[String]] = [["DECISION", "ORIGIN", "REQUESTS", "PREFLIGHTS", "CLIENTS", "DAYS", "WHY"]]
-        let ordered = inf.verdicts.sorted {
-            $0.decision != $1.decision ? $0.decision < $1.decision
-                : $0.stats.requests != $1.stats.requests ? $0.stats.requests > $1.stats.requests : $0.label < $1.label
-        }
+        let ordered = ReportText.forPeople(inf.verdicts)
         for v in ordered {
             let s = v.stats
             rows.append([v.decision.rawValue, v.label + (v.inferredFromReferer ? " (referer)" : ""),
