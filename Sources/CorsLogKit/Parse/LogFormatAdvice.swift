@@ -31,8 +31,10 @@ package enum LogFormatAdvice {
 
             # Reload Apache (apachectl configtest && apachectl graceful), then read the log with:
             #   corslog analyze --format apache-cors /var/log/apache2/access.log
-            # An empty header is logged as "-". %{…}o logs the response headers Apache
-            # sends; a header added with "Header always set" may still log as "-".
+            # An empty header is logged as "-". %{…}o logs a response header as Apache sent
+            # it, whether "Header set" or "Header always set" added it. Use "always" for CORS
+            # headers: "Header set" leaves them off the errors Apache generates itself (a 404
+            # for a missing file, say), and such responses log "-" because none was sent.
 
             """
         default:

@@ -31,6 +31,19 @@ import Testing
         #expect(a?.requestHeadersHeader == "x-a")
     }
 
+    @Test func apacheAdviceCanBePastedAsItIsAndAsksForAlways() throws {
+        let text = try #require(LogFormatAdvice.directive(for: "apache"))
+        // Apache reads it as config (the real-server test Includes it): only comments,
+        // blank lines and the two directives, none continued onto the next line.
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            let t = line.drop { $0 == " " }
+            #expect(t.isEmpty || t.hasPrefix("#") || t.hasPrefix("LogFormat ") || t.hasPrefix("CustomLog "), "\(line)")
+            #expect(!t.hasSuffix("\\"), "\(line)")
+        }
+        // "Header set" alone leaves the CORS headers off Apache's own error responses.
+        #expect(text.contains("\"Header always set\""))
+    }
+
     @Test func unknownServer() {
         #expect(LogFormatAdvice.directive(for: "iis") == nil)
     }
