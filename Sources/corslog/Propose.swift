@@ -22,7 +22,7 @@ struct Propose: ParsableCommand {
         let (analysis, result) = try runReporting { () throws(CorsLogError) in try Pipeline.run(input.spec, inference.spec) }
         let context = RenderContext(lines: analysis.input.parsed, firstSeen: analysis.evidence.firstSeen,
                                     lastSeen: analysis.evidence.lastSeen)
-        FileOutput.standardOutput(renderer.render(result.proposal, context: context))
+        FileOutput.standardOutput(renderer.render(Policy(proposal: result.proposal, site: result.sites), context: context))
         for error in analysis.input.errors { FileOutput.standardError("corslog: warning: \(error.description)\n") }
         let status = Pipeline.status(of: analysis)
         if status != .ok { throw ExitCode(status.rawValue) }

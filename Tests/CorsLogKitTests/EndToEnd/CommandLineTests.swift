@@ -98,7 +98,7 @@ import Testing
     @Test func proposeNginxPrintsTheSnippet() throws {
         let r = try runProcess(bin, ["propose", "--target", "nginx", "--site", "https://api.example.com", "\(samples)/nginx/"])
         #expect(r.status == 0, "\(r.err)")
-        #expect(r.out.contains("\"https://app.example.com\" \"https://app.example.com\";"))
+        #expect(r.out.contains("\"~^https://app\\.example\\.com$\" \"https://app.example.com\";"))
         #expect(!r.out.contains("localhost"))
         #expect(!r.out.contains("evil"))
     }
