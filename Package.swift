@@ -9,6 +9,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
     ],
     targets: [
         // zlib from Debian's zlib1g-dev; `inflateInit2` is a macro, wrapped in shim.h.
@@ -20,7 +21,7 @@ let package = Package(
         // The engine: read → parse → aggregate → infer → render → report.
         .target(
             name: "CorsLogKit",
-            dependencies: ["CZlib"],
+            dependencies: ["CZlib", .product(name: "Yams", package: "Yams")],
             resources: [.copy("Infer/Resources")]
         ),
         // Thin command-line front.

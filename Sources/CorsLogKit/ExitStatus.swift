@@ -13,6 +13,8 @@ package enum ExitStatus: Int32, Sendable {
     case dataError = 65
     /// No input could be opened at all (EX_NOINPUT).
     case noInput = 66
+    /// An output file (`--write-policy`) could not be written (EX_CANTCREAT).
+    case cannotCreate = 73
 }
 
 /// An error corslog reports to a person: what went wrong, where, and what to do.

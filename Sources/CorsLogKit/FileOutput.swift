@@ -20,3 +20,13 @@ package enum FileOutput {
         }
     }
 }
+
+/// The working directory, for making relative paths absolute.
+package enum FileSystemPath {
+    package static var current: String {
+        var buffer = [CChar](repeating: 0, count: 4096)
+        // safe because: getcwd writes at most buffer.count bytes, NUL-terminated.
+        guard getcwd(&buffer, buffer.count) != nil else { return "." }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}

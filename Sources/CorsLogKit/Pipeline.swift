@@ -144,3 +144,39 @@ package enum Pipeline {
         return String(decoding: data, as: UTF8.self)
     }
 }
+
+extension Pipeline {
+    /// The rendering context of an analysis (numbers and dates only).
+    package static func context(_ a: Analysis) -> RenderContext {
+        RenderContext(lines: a.input.parsed, firstSeen: a.evidence.firstSeen, lastSeen: a.evidence.lastSeen)
+    }
+
+    /// Writes `text` to `path` atomically (a temporary file, then rename).
+    package static func write(_ text: String, to path: String) throws(CorsLogError) {
+        do {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+        } catch {
+            throw CorsLogError(.cannotCreate, "\(path): cannot write: \(error.localizedDescription)")
+        }
+    }
+
+    /// The snippet, or with `standalone` the complete configuration, for `target`.
+    package static func render(_ policy: Policy, target: String, context: RenderContext,
+                               standalone: StandaloneOptions?) throws(CorsLogError) -> String {
+        guard let renderer = RenderTargets.renderer(named: target) else {
+            throw CorsLogError(.usage, "unknown target \(target); targets: \(RenderTargets.names.joined(separator: ", "))")
+        }
+        guard let standalone else { return renderer.render(policy, context: context) }
+        guard let text = renderer.standalone(policy, context: context, options: standalone) else {
+            throw CorsLogError(.usage, "--standalone: the \(target) target has no standalone form")
+        }
+        return text
+    }
+
+    /// Loads the Public Suffix List named by `path` (or the default one).
+    package static func publicSuffixList(_ path: String?) throws(CorsLogError) -> PublicSuffixList {
+        do { return try PublicSuffixList.load(path: path) } catch {
+            throw CorsLogError(.dataError, "cannot load the Public Suffix List: \(error)")
+        }
+    }
+}
