@@ -168,3 +168,36 @@ private extension String {
         components(separatedBy: a).joined(separator: b)
     }
 }
+
+@Suite struct RenderCommandTests {
+    let bin = PackagePaths.executable.path
+    let samples = PackagePaths.samples.path
+
+    @Test func renderingTheWrittenPolicyGivesWhatProposePrints() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("corslog-render-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let policy = dir.appendingPathComponent("corslog-policy.yaml").path
+        let a = try runProcess(bin, ["analyze", "--site", "https://api.example.com", "--write-policy", policy, "\(samples)/nginx/"])
+        #expect(a.status == 0, "\(a.err)")
+        for target in RenderTargets.names {
+            let rendered = try runProcess(bin, ["render", "--policy", policy, "--target", target])
+            let proposed = try runProcess(bin, ["propose", "--target", target, "--site", "https://api.example.com", "\(samples)/nginx/"])
+            #expect(rendered.status == 0 && proposed.status == 0)
+            // The same configuration; only the provenance comment differs.
+            let body = { (s: String) in s.split(separator: "\n").filter { !$0.contains("proposed by corslog") } }
+            #expect(body(rendered.out) == body(proposed.out), "\(target)")
+        }
+    }
+
+    @Test func aBrokenPolicyIsAnErrorNamingItsLine() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("corslog-bad-\(UUID().uuidString).yaml")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try "version: 1\norigins:\n  - https://app.example.com\n  - https://*.github.io\n".write(to: file, atomically: true, encoding: .utf8)
+        let r = try runProcess(bin, ["render", "--policy", file.path, "--target", "nginx"])
+        #expect(r.status == 65)
+        #expect(r.err.contains("\(file.lastPathComponent):4:"), "\(r.err)")
+        let unwritable = try runProcess(bin, ["analyze", "--write-policy", "/nonexistent-dir/p.yaml", "\(samples)/nginx/"])
+        #expect(unwritable.status == 73)
+    }
+}

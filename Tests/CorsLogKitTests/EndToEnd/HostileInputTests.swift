@@ -1,0 +1,88 @@
+import Foundation
+import Testing
+@testable import CorsLogKit
+
+/// Logs are attacker-written: hostile Origin, header and path values pushed
+/// through analyze → policy file → every target must leave no trace in the
+/// output, and the output must still pass the server's own check.
+@Suite struct HostileInputTests {
+    /// Values that are not origins, each carrying the marker HOSTILE in a part
+    /// that normalisation cannot change.
+    static let hostileOrigins = [
+        "https://app.example.com\";HOSTILE{}",
+        "https://app.example.com$HOSTILE",
+        "https://app.example.com\\HOSTILE",
+        "https://app.example.com\r\nX-HOSTILE: 1",
+        "https://app.example.com HOSTILE",
+        "https://app.example.com|.*HOSTILE",
+        "https://(HOSTILE)?.example.com",
+        "https://app.example.com/HOSTILE",
+        "https://HOSTILE@app.example.com",
+        "https://bücher-HOSTILE.example",
+        "https://app.example.com:443'HOSTILE",
+        "https://" + String(repeating: "a", count: 10_000) + "HOSTILE.example",
+    ]
+    static let hostileHeaders = "x-HOSTILE;a, x{HOSTILE}, $HOSTILE, x-HOSTILE\\, \"HOSTILE\""
+
+    /// An nginx-cors log in which every hostile value has five clients on three days
+    /// (enough evidence to be allowed, were it an origin), next to a real partner.
+    static func hostileLog() -> String {
+        func escape(_ s: String) -> String {
+            var out = ""
+            for b in s.utf8 {
+                if b == 0x22 || b == 0x5C || b < 0x20 || b > 0x7E { out += "\\x" + String(b, radix: 16, uppercase: true).leftPadded(2) }
+                else { out.unicodeScalars.append(Unicode.Scalar(b)) }
+            }
+            return out
+        }
+        var lines: [String] = []
+        for (i, o) in (hostileOrigins + ["https://shop.partner.example"]).enumerated() {
+            for client in 0..<5 {
+                let day = 1 + client % 3
+                let path = escape("/v1/{HOSTILE};$x\"/\(i)")
+                lines.append("192.0.2.\(client + 1) - - [0\(day)/Nov/2025:10:00:00 +0000] \"OPTIONS \(path) HTTP/1.1\" 204 0 \"-\" \"UA\" \"api.example.com\" \"\(escape(o))\" \"PUT\" \"\(escape(hostileHeaders + ", content-type"))\" \"*\" \"-\"")
+                lines.append("192.0.2.\(client + 1) - - [0\(day)/Nov/2025:10:00:01 +0000] \"PUT \(path) HTTP/1.1\" 200 10 \"-\" \"UA\" \"api.example.com\" \"\(escape(o))\" \"-\" \"-\" \"*\" \"-\"")
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    @Test func nothingHostileReachesAnyTargetAndTheConfigStillChecks() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("corslog-hostile-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let log = dir.appendingPathComponent("access.log")
+        try Self.hostileLog().write(to: log, atomically: true, encoding: .utf8)
+        let policyFile = dir.appendingPathComponent("policy.yaml")
+        let bin = PackagePaths.executable.path
+
+        let analyze = try runProcess(bin, ["analyze", "--site", "https://api.example.com", "--format", "nginx-cors",
+                                           "--write-policy", policyFile.path, log.path])
+        #expect(analyze.status == 0, "\(analyze.err)")
+        let policy = try String(contentsOf: policyFile, encoding: .utf8)
+        #expect(!policy.contains("HOSTILE"))
+        #expect(policy.contains("- https://shop.partner.example"))
+        #expect(policy.contains("headers: [content-type]"))
+
+        for target in RenderTargets.names {
+            let snippet = try runProcess(bin, ["render", "--policy", policyFile.path, "--target", target])
+            #expect(snippet.status == 0, "\(target): \(snippet.err)")
+            #expect(!snippet.out.contains("HOSTILE"), "\(target) snippet")
+            #expect(snippet.out.contains("partner"), "\(target) snippet names the partner")
+            let standalone = try runProcess(bin, ["render", "--policy", policyFile.path, "--target", target, "--standalone",
+                                                  "--listen", "127.0.0.1:18080", "--access-log", dir.appendingPathComponent("\(target).log").path])
+            #expect(standalone.status == 0, "\(target): \(standalone.err)")
+            #expect(!standalone.out.contains("HOSTILE"), "\(target) standalone")
+            if target == "nginx", FileManager.default.isExecutableFile(atPath: RealNginx.binary) {
+                let conf = dir.appendingPathComponent("nginx.conf")
+                try standalone.out.write(to: conf, atomically: true, encoding: .utf8)
+                let check = try runProcess(RealNginx.binary, ["-t", "-p", dir.path, "-c", conf.path, "-e", dir.appendingPathComponent("error.log").path])
+                #expect(check.status == 0, "nginx -t: \(check.err)")
+            }
+        }
+        // The text report shows them only escaped.
+        let report = try runProcess(bin, ["analyze", "--site", "https://api.example.com", "--format", "nginx-cors", log.path])
+        #expect(!report.out.contains("\r"))
+        #expect(!report.out.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" })
+    }
+}
