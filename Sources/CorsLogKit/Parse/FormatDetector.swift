@@ -43,6 +43,20 @@ package enum FormatDetector {
                 best = (format, parsed, trailing)
             }
         }
+        // nginx-cors and apache-cors have one layout; only the escaping differs:
+        // Apache writes a quote as \" where nginx writes \x22.
+        if best?.format.name == "nginx-cors", sample.contains(where: Self.hasApacheQuoteEscape),
+           let apache = LogFormat.preset("apache-cors") {
+            best?.format = apache
+        }
         return best.map { Detection(format: $0.format, parsed: $0.parsed, sampled: sampled) }
+    }
+
+    private static func hasApacheQuoteEscape(_ line: [UInt8]) -> Bool {
+        guard line.count > 1 else { return false }
+        for i in 1..<line.count where line[i] == UInt8(ascii: "\"") && line[i - 1] == UInt8(ascii: "\\") {
+            return true
+        }
+        return false
     }
 }

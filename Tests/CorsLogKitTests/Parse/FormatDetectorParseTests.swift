@@ -68,3 +68,12 @@ import Testing
         #expect(FormatDetector.detect([[], [0x0D]]) == nil)
     }
 }
+
+@Suite struct FormatDetectorApacheParseTests {
+    @Test func anApacheEscapedQuoteTellsApacheCorsFromNginxCors() {
+        let apache = #"192.0.2.1 - - [01/Nov/2025:10:00:00 +0000] "GET / HTTP/1.1" 200 5 "-" "UA \"x\"" "h" "https://a.example" "-" "-" "*" "-""#
+        let plain = #"192.0.2.1 - - [01/Nov/2025:10:00:00 +0000] "GET / HTTP/1.1" 200 5 "-" "UA" "h" "https://a.example" "-" "-" "*" "-""#
+        #expect(FormatDetector.detect([Array(plain.utf8), Array(apache.utf8)])?.format.name == "apache-cors")
+        #expect(FormatDetector.detect([Array(plain.utf8)])?.format.name == "nginx-cors")
+    }
+}
