@@ -16,8 +16,8 @@ struct Render: ParsableCommand {
     func run() throws {
         let text = try runReporting { () throws(CorsLogError) in
             let psl = try Pipeline.publicSuffixList(publicSuffixList)
-            let loaded = try PolicyFile.load(path: policy, psl: psl)
-            return try Pipeline.render(loaded, target: render.target, context: RenderContext(),
+            let (loaded, context) = try PolicyFile.load(path: policy, psl: psl)
+            return try Pipeline.render(loaded, target: render.target, context: context,
                                        standalone: try render.standaloneOptions())
         }
         FileOutput.standardOutput(text)

@@ -26,6 +26,8 @@ package enum PolicyFile {
         out.append("# Review and edit it, then render it: corslog render --policy THIS_FILE --target nginx")
         out.append("# Every value is checked when the file is read; an error names the line.")
         out.append("version: 1")
+        out.append("# What the proposal was made from; render repeats it in each configuration's header.")
+        out.append("evidence: " + evidenceLine(context))
         out.append("site:" + (inference.sites.isEmpty ? " []" : ""))
         for s in inference.sites { out.append("  - \(s.serialized)") }
         out.append("origins:" + (p.origins.isEmpty ? " []" : ""))
@@ -56,6 +58,13 @@ package enum PolicyFile {
         return out.joined(separator: "\n") + "\n"
     }
 
+    /// `{lines: 4866, from: 2025-11-01, to: 2025-11-07}` (from/to only when the logs had times).
+    static func evidenceLine(_ c: RenderContext) -> String {
+        var fields = ["lines: \(c.lines)"]
+        if let f = c.firstSeen, let l = c.lastSeen { fields += ["from: \(Timestamp.day(f))", "to: \(Timestamp.day(l))"] }
+        return "{" + fields.joined(separator: ", ") + "}"
+    }
+
     /// "41 clients, 7 days, 2,791 requests, last seen 2025-11-07; third-party (partner.example): confirm"
     static func evidence(_ v: OriginVerdict) -> String {
         let s = v.stats
@@ -67,14 +76,19 @@ package enum PolicyFile {
     }
 
     /// Reads and validates a policy file; errors name the file and line.
-    package static func load(path: String, psl: PublicSuffixList) throws(CorsLogError) -> Policy {
+    package static func load(path: String, psl: PublicSuffixList) throws(CorsLogError) -> (Policy, RenderContext) {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw CorsLogError(.noInput, "\(path): cannot read the policy file")
         }
-        return try parse(String(decoding: data, as: UTF8.self), file: path, psl: psl)
+        return try parseWithContext(String(decoding: data, as: UTF8.self), file: path, psl: psl)
     }
 
     package static func parse(_ text: String, file: String, psl: PublicSuffixList) throws(CorsLogError) -> Policy {
+        try parseWithContext(text, file: file, psl: psl).0
+    }
+
+    /// The policy and the evidence window its `evidence:` key records (empty when it has none).
+    package static func parseWithContext(_ text: String, file: String, psl: PublicSuffixList) throws(CorsLogError) -> (Policy, RenderContext) {
         let root: Node
         do {
             guard let node = try Yams.compose(yaml: text) else {
@@ -88,7 +102,7 @@ package enum PolicyFile {
         }
         let reader = Reader(file: file, psl: psl)
         let top = try reader.mapping(root, "the policy")
-        try reader.onlyKeys(top, ["version", "site", "origins", "patterns", "methods", "headers", "expose_headers",
+        try reader.onlyKeys(top, ["version", "evidence", "site", "origins", "patterns", "methods", "headers", "expose_headers",
                                   "credentials", "max_age", "paths"], in: "the policy")
         if let v = top["version"], try reader.int(v, "version") != 1 {
             throw reader.error(v, "version must be 1")
@@ -111,7 +125,8 @@ package enum PolicyFile {
                 paths.append(PathRule(prefix: prefix, rule: try reader.rule(m, inheriting: defaults)))
             }
         }
-        return Policy(site: site, defaults: defaults, paths: paths)
+        let context = try top["evidence"].map { (n) throws(CorsLogError) in try reader.evidence(n) } ?? RenderContext()
+        return (Policy(site: site, defaults: defaults, paths: paths), context)
     }
 
     /// Walks the YAML nodes, turning every value into a validated type.
@@ -161,6 +176,28 @@ package enum PolicyFile {
             case "false": return false
             default: throw error(node, "\(what) must be true or false")
             }
+        }
+
+        /// `{lines: N, from: YYYY-MM-DD, to: YYYY-MM-DD}`: numbers and dates only.
+        func evidence(_ node: Node) throws(CorsLogError) -> RenderContext {
+            let m = try mapping(node, "evidence")
+            try onlyKeys(m, ["lines", "from", "to"], in: "evidence")
+            let lines = try m["lines"].map { (n) throws(CorsLogError) in try int(n, "evidence lines") } ?? 0
+            guard lines >= 0 else { throw error(node, "evidence lines must be 0 or more") }
+            func day(_ key: String) throws(CorsLogError) -> Int64? {
+                guard let n = m[key] else { return nil }
+                let text = try string(n, "evidence \(key)")
+                let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+                guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+                      let y = Int(parts[0]), let mo = Int(parts[1]), let d = Int(parts[2]),
+                      (1...12).contains(mo), (1...31).contains(d) else {
+                    throw error(n, "evidence \(key) \"\(text)\": expected a date YYYY-MM-DD")
+                }
+                return Int64(LogTime.daysFromCivil(y, mo, d)) * 86_400
+            }
+            let from = try day("from"), to = try day("to")
+            guard (from == nil) == (to == nil) else { throw error(node, "evidence needs both from and to, or neither") }
+            return RenderContext(lines: lines, firstSeen: from, lastSeen: to)
         }
 
         func origins(_ node: Node, _ what: String) throws(CorsLogError) -> [Origin] {

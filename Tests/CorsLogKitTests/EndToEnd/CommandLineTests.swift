@@ -184,9 +184,10 @@ private extension String {
             let rendered = try runProcess(bin, ["render", "--policy", policy, "--target", target])
             let proposed = try runProcess(bin, ["propose", "--target", target, "--site", "https://api.example.com", "\(samples)/nginx/"])
             #expect(rendered.status == 0 && proposed.status == 0)
-            // The same configuration; only the provenance comment differs.
-            let body = { (s: String) in s.split(separator: "\n").filter { !$0.contains("proposed by corslog") } }
-            #expect(body(rendered.out) == body(proposed.out), "\(target)")
+            // The same configuration, down to the evidence window in its header
+            // (the policy file's `evidence:` key carries it).
+            #expect(rendered.out == proposed.out, "\(target)")
+            #expect(rendered.out.contains("from 4,866 log lines, 2025-11-01 to 2025-11-07"), "\(target)")
         }
     }
 

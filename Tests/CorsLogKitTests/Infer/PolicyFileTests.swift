@@ -23,6 +23,17 @@ import Testing
         #expect(policy == Policy(proposal: inf.proposal, site: inf.sites))
     }
 
+    @Test func theEvidenceWindowTravelsFromAnalyzeToEveryRenderedHeader() throws {
+        let written = RenderContext(lines: 4_866, firstSeen: 1_761_955_712, lastSeen: 1_762_559_433)
+        let text = PolicyFile.write(inference(), context: written)
+        #expect(text.contains("evidence: {lines: 4866, from: 2025-11-01, to: 2025-11-07}"))
+        let (_, context) = try PolicyFile.parseWithContext(text, file: "p.yaml", psl: psl)
+        #expect(context.provenance == "proposed by corslog \(CorsLogVersion.current) from 4,866 log lines, 2025-11-01 to 2025-11-07")
+        // A hand-written policy without the key renders with the version alone.
+        let (_, bare) = try PolicyFile.parseWithContext("version: 1\norigins: []", file: "p.yaml", psl: psl)
+        #expect(bare.provenance == "proposed by corslog \(CorsLogVersion.current)")
+    }
+
     @Test func pathRulesInheritWhatTheyDoNotSay() throws {
         let text = """
             version: 1
@@ -64,6 +75,10 @@ import Testing
         ("paths:\n  - origins: []", 2, "needs a prefix"),
         ("paths:\n  - prefix: /a;b/", 2, "expected a path"),
         ("version: 2", 1, "version must be 1"),
+        ("evidence: {lines: 10, from: 2025-13-01, to: 2025-11-07}", 1, "expected a date YYYY-MM-DD"),
+        ("evidence: {lines: 10, from: 2025-11-01}", 1, "both from and to"),
+        ("evidence: {lines: many}", 1, "whole number"),
+        ("evidence: {lines: 1, by: me}", 1, "unknown key by"),
     ])
     func mistakesAreErrorsThatNameTheLine(yaml: String, line: Int, message: String) {
         do {
