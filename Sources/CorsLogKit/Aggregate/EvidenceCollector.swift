@@ -81,14 +81,14 @@ package struct EvidenceCollector {
             evidence.sameOriginRequests += 1
             return
         }
-        let preflight = Self.record(f, into: &stats[i], hasRequestMethodField: hasRequestMethodField, echoOf: raw)
+        let (preflight, day) = Self.record(f, into: &stats[i], hasRequestMethodField: hasRequestMethodField, echoOf: raw)
         if preflight && !f.requestHeadersHeader.isEmpty {
-            noteRequestedHeaders(f.requestHeadersHeader, client: f.clientAddress.fnv1a, into: i)
+            noteRequestedHeaders(f.requestHeadersHeader, client: f.clientAddress.fnv1a, day: day, into: i)
         }
     }
 
     /// The header names of a preflight's `Access-Control-Request-Headers`, parsed once per distinct value.
-    private mutating func noteRequestedHeaders(_ value: ByteSlice, client: UInt64, into i: Int) {
+    private mutating func noteRequestedHeaders(_ value: ByteSlice, client: UInt64, day: Int32, into i: Int) {
         let hash = value.fnv1a
         let listIndex: Int
         if let cached = headerListCache.value(for: value, hash: hash) {
@@ -107,7 +107,7 @@ package struct EvidenceCollector {
             headerListCache.insert(value, hash: hash, value: Int32(listIndex))
         }
         let list = headerLists[listIndex]
-        for name in list.names { stats[i].noteRequestedHeader(name, client: client) }
+        for name in list.names { stats[i].noteRequestedHeader(name, client: client, day: day) }
         stats[i].invalidRequestedHeaders += list.invalid
     }
 
@@ -203,11 +203,11 @@ package struct EvidenceCollector {
         return true
     }
 
-    /// Counts one request; returns whether it was a preflight.
+    /// Counts one request; returns whether it was a preflight, and its day.
     private static func record(_ f: ParsedFields, into s: inout OriginStats,
-                               hasRequestMethodField: Bool, echoOf raw: ByteSlice) -> Bool {
+                               hasRequestMethodField: Bool, echoOf raw: ByteSlice) -> (preflight: Bool, day: Int32) {
         s.requests += 1
-        s.noteTime(f.time)
+        let day = s.noteRequest(at: f.time)
         let client = f.clientAddress.fnv1a
         s.clients.insert(client)
         let status = f.status
@@ -220,6 +220,7 @@ package struct EvidenceCollector {
             s.preflightStatuses[(status >= 100 && status <= 599) ? status : -1, default: 0] += 1
             if let m = HTTPMethod(f.requestMethodHeader) {
                 s.methodTable.entries[m.ordinal].preflights += 1
+                if day > s.methodTable.entries[m.ordinal].lastDay { s.methodTable.entries[m.ordinal].lastDay = day }
                 if !m.isSafelisted { s.methodTable.entries[m.ordinal].clients.insert(client) }
             } else if !f.requestMethodHeader.isEmpty {
                 s.otherMethods += 1
@@ -227,6 +228,7 @@ package struct EvidenceCollector {
             // Requested headers are counted by the caller, through a cache of parsed lists.
         } else if let method {
             s.methodTable.entries[method.ordinal].requests += 1
+            if day > s.methodTable.entries[method.ordinal].lastDay { s.methodTable.entries[method.ordinal].lastDay = day }
             if !method.isSafelisted { s.methodTable.entries[method.ordinal].clients.insert(client) }
         } else {
             s.otherMethods += 1
@@ -245,7 +247,7 @@ package struct EvidenceCollector {
             s.allowOriginAnswers.other += 1
         }
         if f.allowCredentials.equalsIgnoringASCIICase("true") { s.credentialedResponses += 1 }
-        return isPreflight
+        return (isPreflight, day)
     }
 
     private static func sameBytes(_ a: ByteSlice, _ b: ByteSlice) -> Bool {

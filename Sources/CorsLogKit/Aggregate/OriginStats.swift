@@ -21,7 +21,8 @@ package struct OriginStats: Sendable, Equatable {
     /// or names beyond the per-origin cap.
     package var invalidRequestedHeaders = 0
     package var clients = DistinctCounter()
-    package var days: Set<Int32> = []
+    /// Requests per UTC day (days since 1970-01-01), at most `maxDays` days.
+    package var dailyRequests: [Int32: Int] = [:]
     package var firstSeen: Int64? = nil
     package var lastSeen: Int64? = nil
     var topPaths = TopValues()
@@ -34,6 +35,25 @@ package struct OriginStats: Sendable, Equatable {
     static let maxDays = 3660
 
     package init() {}
+
+    /// The UTC days on which this origin was seen.
+    package var days: Set<Int32> { Set(dailyRequests.keys) }
+
+    /// The UTC day of a time (days since 1970-01-01, rounded down).
+    static func day(of time: Int64) -> Int32 {
+        Int32(truncatingIfNeeded: time >= 0 ? time / 86_400 : (time - 86_399) / 86_400)
+    }
+
+    /// The last UTC day on which an allowed-origin request used `method` (actual or asked for in a preflight).
+    package func lastDay(of method: HTTPMethod) -> Int32? {
+        let d = methodTable.entries[method.ordinal].lastDay
+        return d == MethodTable.never ? nil : d
+    }
+
+    /// The last UTC day a preflight asked for `header`.
+    package func lastDay(of header: HeaderName) -> Int32? {
+        headerSlots.first { $0.name == header }.flatMap { $0.lastDay == MethodTable.never ? nil : $0.lastDay }
+    }
 
     /// Methods of the actual requests (not preflights).
     package var methods: [HTTPMethod: Int] { methodTable.dictionary(\.requests) }
@@ -58,18 +78,19 @@ package struct OriginStats: Sendable, Equatable {
         Dictionary(uniqueKeysWithValues: headerSlots.map { ($0.name, $0.clients) })
     }
 
-    /// Counts one preflight's request for `name` from `client`.
-    mutating func noteRequestedHeader(_ name: HeaderName, client: UInt64) {
+    /// Counts one preflight's request for `name` from `client` on `day`.
+    mutating func noteRequestedHeader(_ name: HeaderName, client: UInt64, day: Int32) {
         for i in headerSlots.indices where headerSlots[i].name == name {
             headerSlots[i].count += 1
             headerSlots[i].clients.insert(client)
+            if day > headerSlots[i].lastDay { headerSlots[i].lastDay = day }
             return
         }
         guard headerSlots.count < Self.maxHeaders else {
             invalidRequestedHeaders += 1
             return
         }
-        var slot = HeaderSlot(name: name, count: 1)
+        var slot = HeaderSlot(name: name, count: 1, lastDay: day)
         slot.clients.insert(client)
         headerSlots.append(slot)
     }
@@ -78,12 +99,19 @@ package struct OriginStats: Sendable, Equatable {
         topPaths.sorted.map { ($0.text, $0.count) }
     }
 
-    mutating func noteTime(_ time: Int64?) {
-        guard let time else { return }
+    /// Counts one request at `time` (nil: the log has no time) and returns its day
+    /// (`MethodTable.never` without a time).
+    mutating func noteRequest(at time: Int64?) -> Int32 {
+        guard let time else { return MethodTable.never }
+        noteSeen(time)
+        let day = Self.day(of: time)
+        if dailyRequests.count < Self.maxDays || dailyRequests[day] != nil { dailyRequests[day, default: 0] += 1 }
+        return day
+    }
+
+    private mutating func noteSeen(_ time: Int64) {
         if firstSeen == nil || time < firstSeen! { firstSeen = time }
         if lastSeen == nil || time > lastSeen! { lastSeen = time }
-        let day = Int32(truncatingIfNeeded: time >= 0 ? time / 86_400 : (time - 86_399) / 86_400)
-        if days.count < Self.maxDays { days.insert(day) }
     }
 
     /// Adds another summary of the same origin (merging is associative and commutative).
@@ -99,6 +127,7 @@ package struct OriginStats: Sendable, Equatable {
             if let i = headerSlots.firstIndex(where: { $0.name == theirs.name }) {
                 headerSlots[i].count += theirs.count
                 headerSlots[i].clients.merge(theirs.clients)
+                headerSlots[i].lastDay = max(headerSlots[i].lastDay, theirs.lastDay)
             } else if headerSlots.count < Self.maxHeaders {
                 headerSlots.append(theirs)
             } else {
@@ -107,9 +136,11 @@ package struct OriginStats: Sendable, Equatable {
         }
         invalidRequestedHeaders += o.invalidRequestedHeaders
         clients.merge(o.clients)
-        for d in o.days where days.count < Self.maxDays { days.insert(d) }
-        if let f = o.firstSeen { noteTime(f) }
-        if let l = o.lastSeen { noteTime(l) }
+        for (d, n) in o.dailyRequests where dailyRequests.count < Self.maxDays || dailyRequests[d] != nil {
+            dailyRequests[d, default: 0] += n
+        }
+        if let f = o.firstSeen { noteSeen(f) }
+        if let l = o.lastSeen { noteSeen(l) }
         topPaths.merge(o.topPaths)
         allowOriginAnswers.merge(o.allowOriginAnswers)
         credentialedResponses += o.credentialedResponses
@@ -120,6 +151,8 @@ package struct OriginStats: Sendable, Equatable {
 struct HeaderSlot: Sendable, Equatable {
     var name: HeaderName
     var count = 0
+    /// The last UTC day a preflight asked for it (`MethodTable.never` when the log has no time).
+    var lastDay = MethodTable.never
     var clients = SmallDistinct()
 }
 
@@ -129,8 +162,12 @@ struct MethodTable: Sendable, Equatable {
     struct Entry: Sendable, Equatable {
         var requests = 0
         var preflights = 0
+        /// The last UTC day it was used or asked for (`never` when the log has no time).
+        var lastDay = MethodTable.never
         var clients = SmallDistinct()
     }
+    /// No day: not used, or the log has no time.
+    static let never = Int32.min
     var entries = Array(repeating: Entry(), count: HTTPMethod.allCases.count)
 
     func dictionary(_ key: KeyPath<Entry, Int>) -> [HTTPMethod: Int] {
@@ -143,6 +180,7 @@ struct MethodTable: Sendable, Equatable {
         for i in entries.indices {
             entries[i].requests += o.entries[i].requests
             entries[i].preflights += o.entries[i].preflights
+            entries[i].lastDay = max(entries[i].lastDay, o.entries[i].lastDay)
             entries[i].clients.merge(o.entries[i].clients)
         }
     }

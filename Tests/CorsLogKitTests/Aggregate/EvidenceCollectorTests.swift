@@ -21,6 +21,26 @@ import Testing
         #expect(s.topPathList.first?.path == "/v1/orders")
     }
 
+    @Test func requestsPerDayAndTheLastDayOfEachMethodAndHeaderAreKept() {
+        var c = EvidenceCollector.forOriginLogs()
+        c.add(traffic("https://app.example.com", clients: 2, days: 3, count: 6, method: "PUT", acrh: "x-one", preflight: true))
+        c.add(traffic("https://app.example.com", clients: 2, days: 1, count: 2, method: "DELETE"))
+        let s = try! #require(c.finish().origins[origin("https://app.example.com")])
+        let first = try! #require(s.dailyRequests.keys.min())
+        // Days 0, 1, 2: PUT preflight + PUT each, twice; DELETE twice on day 0.
+        #expect(s.dailyRequests == [first: 6, first + 1: 4, first + 2: 4])
+        #expect(s.lastDay(of: .put) == first + 2)
+        #expect(s.lastDay(of: .delete) == first)
+        #expect(s.lastDay(of: .patch) == nil)
+        #expect(s.lastDay(of: HeaderName("x-one")!) == first + 2)
+        // Merging keeps the later day and adds the daily counts.
+        var merged = s
+        merged.merge(s)
+        #expect(merged.dailyRequests[first] == 12)
+        #expect(merged.lastDay(of: .put) == first + 2)
+        #expect(merged.days.count == 3)
+    }
+
     @Test func normalisesOriginsSoCaseAndDefaultPortsCountTogether() {
         var c = EvidenceCollector.forOriginLogs()
         c.add(Line(origin: "https://app.example.com"))
