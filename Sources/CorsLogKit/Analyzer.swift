@@ -52,13 +52,55 @@ package struct InputSummary: Sendable {
     package var errors: [InputError] { files.compactMap(\.error) }
 }
 
+/// The format an analysis read, as its report names it. A summary or state
+/// file carries it without the compiled program.
+package struct FormatInfo: Sendable, Equatable, Codable {
+    package var name: String
+    package var syntax: LogFormat.Syntax
+    package var definition: String
+
+    package init(name: String, syntax: LogFormat.Syntax, definition: String) {
+        self.name = name
+        self.syntax = syntax
+        self.definition = definition
+    }
+
+    package init(_ format: LogFormat) {
+        self.init(name: format.name, syntax: format.syntax, definition: format.definition)
+    }
+}
+
+/// How well a detected format fitted the sampled lines.
+package struct DetectionInfo: Sendable, Equatable, Codable {
+    /// Sampled lines the format parsed.
+    package var parsed: Int
+    /// Non-blank lines sampled.
+    package var sampled: Int
+
+    package init(parsed: Int, sampled: Int) {
+        self.parsed = parsed
+        self.sampled = sampled
+    }
+}
+
 /// The result of reading, parsing and aggregating the logs.
 package struct Analysis: Sendable {
-    package var format: LogFormat
+    package var format: FormatInfo
     /// Set when the format was detected: lines parsed of those sampled.
-    package var detection: FormatDetector.Detection?
+    package var detection: DetectionInfo?
     package var input: InputSummary
     package var evidence: Evidence
+    /// The site origins the evidence was split by (same-origin or cross-origin);
+    /// empty when the logged Host decided.
+    package var sites: [Origin]
+
+    package init(format: FormatInfo, detection: DetectionInfo?, input: InputSummary, evidence: Evidence, sites: [Origin] = []) {
+        self.format = format
+        self.detection = detection
+        self.input = input
+        self.evidence = evidence
+        self.sites = sites
+    }
 }
 
 /// Why an analysis produced nothing usable.
@@ -101,7 +143,8 @@ package enum Analyzer {
                 "none of the \(input.skipped) lines matched the format \(format.name).\(first) "
                 + "Give the server's own definition with --format '…' or --format-file.")
         }
-        return Analysis(format: format, detection: run.detection, input: input, evidence: run.collector!.finish())
+        return Analysis(format: FormatInfo(format), detection: run.detection.map { DetectionInfo(parsed: $0.parsed, sampled: $0.sampled) },
+                        input: input, evidence: run.collector!.finish(), sites: options.sites)
     }
 }
 

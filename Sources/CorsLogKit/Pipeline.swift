@@ -65,6 +65,23 @@ package enum Pipeline {
         return (analysis, Inferrer.infer(analysis.evidence, options: options, psl: psl))
     }
 
+    /// Merges summary files (`analyze --summary-out`) and decides on the merged
+    /// evidence as `run` does on logs. Without `--site`, the summaries' own sites are used.
+    package static func merge(_ paths: [String], _ spec: InferenceSpec, maxOrigins: Int) throws(CorsLogError) -> (Analysis, Inference) {
+        var options = try inferenceOptions(spec)
+        let psl = try publicSuffixList(spec.publicSuffixList)
+        var summaries: [(name: String, summary: EvidenceSummary)] = []
+        for path in paths {
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw CorsLogError(.noInput, "\(path): cannot read the summary file")
+            }
+            summaries.append((path, try EvidenceSummary.decode(data, file: path)))
+        }
+        let analysis = try EvidenceSummary.merge(summaries, capacity: maxOrigins)
+        if options.sites.isEmpty { options.sites = analysis.sites }
+        return (analysis, Inferrer.infer(analysis.evidence, options: options, psl: psl))
+    }
+
     /// The exit status once the report is written.
     package static func status(of analysis: Analysis) -> ExitStatus {
         analysis.input.errors.isEmpty ? .ok : .partialInput

@@ -12,7 +12,7 @@ struct CorsLogCommand: ParsableCommand {
             66 no input could be opened; 73 an output file could not be written.
             """,
         version: CorsLogVersion.current,
-        subcommands: [Analyze.self, Propose.self, Render.self, LogFormatCommand.self]
+        subcommands: [Analyze.self, Propose.self, Render.self, Merge.self, LogFormatCommand.self]
     )
 }
 

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Counts distinct 64-bit hashes (client addresses) in bounded memory: exactly
 /// up to `exactLimit` values, then as a HyperLogLog sketch with 1024 registers
 /// (standard error about 3 %).
@@ -73,6 +75,53 @@ package struct DistinctCounter: Sendable, Equatable {
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
+    }
+}
+
+extension DistinctCounter: Codable {
+    private enum CodingKeys: String, CodingKey { case exact, registers }
+
+    /// `{"exact": ["hex", …]}` (sorted) or `{"registers": "base64"}`.
+    package func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        if let registers {
+            try c.encode(Data(registers).base64EncodedString(), forKey: .registers)
+        } else {
+            try c.encode(exact.sorted().map(HashText.hex), forKey: .exact)
+        }
+    }
+
+    package init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init()
+        if let text = try c.decodeIfPresent(String.self, forKey: .registers) {
+            guard let data = Data(base64Encoded: text), data.count == 1 << Self.precision,
+                  data.allSatisfy({ $0 <= 64 - Self.precision + 1 }) else {
+                throw DecodingError.dataCorruptedError(forKey: .registers, in: c,
+                    debugDescription: "expected \(1 << Self.precision) HyperLogLog registers in base64")
+            }
+            registers = Array(data)
+        } else {
+            let hashes = try c.decode([String].self, forKey: .exact)
+            guard hashes.count <= Self.exactLimit else {
+                throw DecodingError.dataCorruptedError(forKey: .exact, in: c,
+                    debugDescription: "more than \(Self.exactLimit) exact values")
+            }
+            for h in hashes { exact.insert(try HashText.parse(h, in: c, key: .exact)) }
+        }
+    }
+}
+
+/// 64-bit hashes as 16 hex digits in summary and state files (JSON numbers
+/// lose precision beyond 2^53 in many readers).
+enum HashText {
+    static func hex(_ h: UInt64) -> String { String(h, radix: 16).leftPadded(16) }
+
+    static func parse<K: CodingKey>(_ text: String, in c: KeyedDecodingContainer<K>, key: K) throws -> UInt64 {
+        guard text.utf8.count == 16, let v = UInt64(text, radix: 16) else {
+            throw DecodingError.dataCorruptedError(forKey: key, in: c, debugDescription: "\(text) is not a 16-digit hex hash")
+        }
+        return v
     }
 }
 

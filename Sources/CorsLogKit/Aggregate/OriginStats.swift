@@ -220,4 +220,27 @@ package struct SmallDistinct: Sendable, Equatable {
     package mutating func merge(_ o: SmallDistinct) {
         for h in o.hashes { insert(h) }
     }
+
+    /// The same values, in whatever order they came.
+    package static func == (a: SmallDistinct, b: SmallDistinct) -> Bool { a.hashes.sorted() == b.hashes.sorted() }
+}
+
+extension SmallDistinct: Codable {
+    /// A sorted list of 16-digit hex hashes.
+    package func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(hashes.sorted().map(HashText.hex))
+    }
+
+    package init(from decoder: any Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        let texts = try c.decode([String].self)
+        self.init()
+        for t in texts {
+            guard t.utf8.count == 16, let h = UInt64(t, radix: 16) else {
+                throw DecodingError.dataCorruptedError(in: c, debugDescription: "\(t) is not a 16-digit hex hash")
+            }
+            insert(h)
+        }
+    }
 }

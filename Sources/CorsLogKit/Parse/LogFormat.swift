@@ -2,7 +2,7 @@
 /// `LogFormat`, or JSON lines. It is compiled once, when made; `makeParser()`
 /// hands out the per-thread `LineParser`s that read lines with it.
 package struct LogFormat: Sendable {
-    package enum Syntax: String, Sendable { case nginx, apache, json }
+    package enum Syntax: String, Sendable, Codable { case nginx, apache, json }
 
     /// The preset name (`combined`…), or `nginx log_format`, `nginx log_format main (nginx.conf:12)`, `Apache LogFormat`.
     package var name: String

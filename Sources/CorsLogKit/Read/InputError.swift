@@ -23,6 +23,8 @@ package struct InputError: Error, Sendable, Equatable, CustomStringConvertible {
         case corruptGzip(detail: String)
         /// Bytes after a complete gzip member that are neither another member nor all-zero padding.
         case trailingGarbage
+        /// An error another run recorded (a summary or state file): its sentence, as written then.
+        case recorded(String)
     }
 
     package var path: String
@@ -59,6 +61,8 @@ package struct InputError: Error, Sendable, Equatable, CustomStringConvertible {
             return "\(displayName): gzip data is corrupt\(at)\(zlib)\(kept)"
         case .trailingGarbage:
             return "\(displayName): unexpected bytes after the end of the gzip data\(at), not another gzip member\(kept)"
+        case .recorded(let sentence):
+            return sentence
         }
     }
 

@@ -1,0 +1,249 @@
+import Foundation
+
+/// A summary file: the aggregated evidence of one run (`analyze --summary-out`),
+/// not its report. `corslog merge` combines summaries from many hosts into one
+/// report and proposal, as if one process had read all their logs.
+///
+///     {"corslog_summary": 1, "corslog_version": "0.1.0", "format": {…},
+///      "detection": {…} | null, "sites": [...], "input": {…}, "evidence": {…}}
+///
+/// The encoding is deterministic (sorted keys, sorted sets), so the same logs
+/// give the same bytes; decoding validates every value (see `Evidence+Codable`).
+package struct EvidenceSummary: Sendable {
+    package static let formatVersion = 1
+
+    package var format: FormatInfo
+    package var detection: DetectionInfo?
+    package var sites: [Origin]
+    package var input: InputSummary
+    package var evidence: Evidence
+
+    package init(_ analysis: Analysis) {
+        format = analysis.format
+        detection = analysis.detection
+        sites = analysis.sites.sorted()
+        input = analysis.input
+        evidence = analysis.evidence
+    }
+
+    package var analysis: Analysis {
+        Analysis(format: format, detection: detection, input: input, evidence: evidence, sites: sites)
+    }
+
+    /// The summary as JSON text.
+    package func encoded() -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        // Plain values, strings and numbers: encoding cannot fail.
+        let data = try! encoder.encode(File(self))
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+
+    /// Reads a summary; errors name the file and what is wrong.
+    package static func decode(_ data: Data, file: String) throws(CorsLogError) -> EvidenceSummary {
+        let probe = try? JSONDecoder().decode(VersionProbe.self, from: data)
+        guard let version = probe?.corslogSummary else {
+            throw CorsLogError(.dataError, "\(file): not a corslog summary (written by analyze --summary-out): no corslog_summary key")
+        }
+        guard version == formatVersion else {
+            throw CorsLogError(.dataError, "\(file): summary format \(version); this corslog \(CorsLogVersion.current) reads format \(formatVersion)")
+        }
+        do {
+            return try JSONDecoder().decode(File.self, from: data).summary
+        } catch let error as DecodingError {
+            throw CorsLogError(.dataError, "\(file): \(SummaryDecoding.describe(error))")
+        } catch {
+            throw CorsLogError(.dataError, "\(file): \(error)")
+        }
+    }
+
+    /// Merges summaries read from `names` (for messages) into one analysis.
+    /// They must have read origins the same way and split same-origin traffic
+    /// by the same sites; formats may differ (the report then names each).
+    package static func merge(_ summaries: [(name: String, summary: EvidenceSummary)], capacity: Int) throws(CorsLogError) -> Analysis {
+        guard let (firstName, first) = summaries.first else {
+            throw CorsLogError(.noInput, "no summary to merge")
+        }
+        var evidence = Evidence(source: first.evidence.source)
+        evidence.originCap.capacity = capacity
+        var input = InputSummary()
+        var formats: [FormatInfo] = []
+        var parsed = 0, sampled = 0, allDetected = true
+        for (name, s) in summaries {
+            guard s.evidence.source == first.evidence.source else {
+                throw CorsLogError(.dataError, "\(name): origins read from \(s.evidence.source.rawValue), but \(firstName) from "
+                    + "\(first.evidence.source.rawValue): merge summaries whose logs carry the same field")
+            }
+            guard s.sites == first.sites else {
+                throw CorsLogError(.dataError, "\(name): made with --site \(s.sites.map(\.serialized).joined(separator: ",")), but \(firstName) with "
+                    + "\(first.sites.map(\.serialized).joined(separator: ",")): same-origin traffic was told apart differently; use one --site everywhere")
+            }
+            evidence.merge(s.evidence, capacity: capacity)
+            input.files += s.input.files
+            for e in s.input.skippedExamples where input.skippedExamples.count < InputSummary.maxExamples {
+                input.skippedExamples.append(e)
+            }
+            if !formats.contains(s.format) { formats.append(s.format) }
+            if let d = s.detection { parsed += d.parsed; sampled += d.sampled } else { allDetected = false }
+        }
+        let format = formats.count == 1 ? formats[0]
+            : FormatInfo(name: formats.map(\.name).joined(separator: " + "), syntax: formats[0].syntax,
+                         definition: formats.map(\.definition).joined(separator: " | "))
+        return Analysis(format: format, detection: allDetected ? DetectionInfo(parsed: parsed, sampled: sampled) : nil,
+                        input: input, evidence: evidence, sites: first.sites)
+    }
+
+    private struct VersionProbe: Decodable {
+        var corslogSummary: Int?
+        enum CodingKeys: String, CodingKey { case corslogSummary = "corslog_summary" }
+    }
+
+    /// The file's layout.
+    private struct File: Codable {
+        var corslogSummary: Int
+        var corslogVersion: String
+        var format: FormatInfo
+        var detection: DetectionInfo?
+        var sites: [Origin]
+        var input: InputSummary
+        var evidence: Evidence
+
+        enum CodingKeys: String, CodingKey {
+            case format, detection, sites, input, evidence
+            case corslogSummary = "corslog_summary"
+            case corslogVersion = "corslog_version"
+        }
+
+        init(_ s: EvidenceSummary) {
+            corslogSummary = EvidenceSummary.formatVersion
+            corslogVersion = CorsLogVersion.current
+            format = s.format
+            detection = s.detection
+            sites = s.sites
+            input = s.input
+            evidence = s.evidence
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(corslogSummary, forKey: .corslogSummary)
+            try c.encode(corslogVersion, forKey: .corslogVersion)
+            try c.encode(format, forKey: .format)
+            try c.encode(detection, forKey: .detection)
+            try c.encode(sites, forKey: .sites)
+            try c.encode(input, forKey: .input)
+            try c.encode(evidence, forKey: .evidence)
+        }
+
+        var summary: EvidenceSummary {
+            var s = EvidenceSummary(Analysis(format: format, detection: detection, input: input, evidence: evidence))
+            s.sites = sites.sorted()
+            return s
+        }
+    }
+}
+
+extension InputSummary: Codable {
+    private enum CodingKeys: String, CodingKey { case files, skippedExamples = "skipped_examples" }
+
+    package func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(files, forKey: .files)
+        try c.encode(skippedExamples, forKey: .skippedExamples)
+    }
+
+    package init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init()
+        files = try c.decode([FileSummary].self, forKey: .files)
+        skippedExamples = try c.decode([SkippedLine].self, forKey: .skippedExamples)
+        guard skippedExamples.count <= Self.maxExamples else {
+            throw DecodingError.dataCorruptedError(forKey: .skippedExamples, in: c, debugDescription: "too many skipped-line examples")
+        }
+    }
+}
+
+extension FileSummary: Codable {
+    private enum CodingKeys: String, CodingKey { case path, lines, parsed, skipped, blank, overlong, compressed, error }
+
+    package func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(path, forKey: .path)
+        try c.encode(lines, forKey: .lines)
+        try c.encode(parsed, forKey: .parsed)
+        try c.encode(skipped, forKey: .skipped)
+        try c.encode(blank, forKey: .blank)
+        try c.encode(overlong, forKey: .overlong)
+        try c.encode(compressed, forKey: .compressed)
+        try c.encode(error?.description, forKey: .error)
+    }
+
+    package init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(path: try c.decode(PlainText.self, forKey: .path).text)
+        lines = try c.decode(Count.self, forKey: .lines).value
+        parsed = try c.decode(Count.self, forKey: .parsed).value
+        skipped = try c.decode(Count.self, forKey: .skipped).value
+        blank = try c.decode(Count.self, forKey: .blank).value
+        overlong = try c.decode(Count.self, forKey: .overlong).value
+        compressed = try c.decode(Bool.self, forKey: .compressed)
+        if let sentence = try c.decodeIfPresent(PlainText.self, forKey: .error) {
+            error = InputError(path: path, kind: .recorded(sentence.text))
+        }
+    }
+}
+
+extension SkippedLine: Codable {
+    private enum CodingKeys: String, CodingKey { case file, line, reason }
+
+    package func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(file, forKey: .file)
+        try c.encode(line, forKey: .line)
+        try c.encode(reason, forKey: .reason)
+    }
+
+    package init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(file: try c.decode(PlainText.self, forKey: .file).text,
+                  line: try c.decode(Count.self, forKey: .line).value,
+                  reason: try c.decode(PlainText.self, forKey: .reason).text)
+    }
+}
+
+/// Text corslog wrote itself (a path from the command line, a sentence): any
+/// Unicode but no control characters.
+struct PlainText: Codable {
+    var text: String
+
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        let t = try c.decode(String.self)
+        guard t.utf8.count <= 4_096, !t.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7f || (0x80..<0xa0).contains($0.value) }) else {
+            throw DecodingError.dataCorruptedError(in: c, debugDescription: "text with control characters")
+        }
+        text = t
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(text)
+    }
+}
+
+/// Decoding errors as a sentence: where in the file, and what was expected.
+enum SummaryDecoding {
+    static func describe(_ error: DecodingError) -> String {
+        func path(_ context: DecodingError.Context) -> String {
+            let p = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+            return p.isEmpty ? "the top level" : String(p.dropFirst(p.hasPrefix(".") ? 1 : 0))
+        }
+        switch error {
+        case .dataCorrupted(let c): return "\(path(c)): \(c.debugDescription)"
+        case .keyNotFound(let key, let c): return "\(path(c)): missing key \(key.stringValue)"
+        case .typeMismatch(let type, let c): return "\(path(c)): expected \(type)"
+        case .valueNotFound(let type, let c): return "\(path(c)): expected \(type), found null"
+        @unknown default: return "\(error)"
+        }
+    }
+}
