@@ -67,6 +67,8 @@ package struct HAProxyRenderer: PolicyRenderer {
         out.append("global")
         out.append("    pidfile \(dir)/haproxy.pid")
         out.append("    maxconn 256")
+        out.append("    # Fail with \"Address already in use\" rather than share the port with another HAProxy.")
+        out.append("    noreuseport")
         out.append("")
         out.append("defaults")
         out.append("    mode http")

@@ -79,6 +79,13 @@ import Testing
                 let check = try runProcess(RealNginx.binary, ["-t", "-p", dir.path, "-c", conf.path, "-e", dir.appendingPathComponent("error.log").path])
                 #expect(check.status == 0, "nginx -t: \(check.err)")
             }
+            if target == "haproxy", FileManager.default.isExecutableFile(atPath: RealHAProxy.binary) {
+                let conf = dir.appendingPathComponent("haproxy.cfg")
+                try standalone.out.write(to: conf, atomically: true, encoding: .utf8)
+                let check = try runProcess(RealHAProxy.binary, ["-c", "-f", conf.path])
+                #expect(check.status == 0, "haproxy -c: \(check.err)")
+                #expect(!check.err.contains("WARNING"), "haproxy -c: \(check.err)")
+            }
         }
         // The text report shows them only escaped.
         let report = try runProcess(bin, ["analyze", "--site", "https://api.example.com", "--format", "nginx-cors", log.path])
