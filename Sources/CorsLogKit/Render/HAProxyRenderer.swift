@@ -20,9 +20,12 @@
 /// - Request headers cannot be read in response rules or at log time
 ///   (`haproxy -c` refuses it), so the decision is made in `http-request` rules
 ///   and carried in `txn.` variables.
-/// - The path rule is chosen by `path_beg`, the defaults first and then the
+/// - The path rule is chosen by prefix, the defaults first and then the
 ///   prefixes shortest first, so the last (longest) matching prefix wins and
-///   replaces the defaults entirely.
+///   replaces the defaults entirely. `path_beg` would compare the raw path, so
+///   `/%61dmin/` or `//admin/` (which an application may route to `/admin/`)
+///   would get the defaults: the path is percent-decoded and its slashes merged
+///   first, and one with a dot segment left (browsers resolve them) gets nothing.
 package struct HAProxyRenderer: PolicyRenderer {
     package let target = "haproxy"
     package let summary = "HAProxy 2.2+: req.fhdr(origin) -m str ACLs, http-request return 204 preflights, http-after-response headers"
@@ -37,7 +40,7 @@ package struct HAProxyRenderer: PolicyRenderer {
         out.append("# CORS allowlist for HAProxy 2.2 or later (tested with 2.6), \(context.provenance).")
         out.append("# It replaces `http-response set-header Access-Control-Allow-Origin *`. Review it before use.")
         out.append("#")
-        out.append("# Paste these lines into the frontend (or listen) section that receives the API's requests,")
+        out.append("# Paste these lines into the frontend (or listen) section, in mode http, that receives the API's requests,")
         out.append("# before any http-request rule that answers requests itself (return, redirect, deny, auth),")
         out.append("# and remove every other rule that sets Access-Control-* headers. The application's own")
         out.append("# Access-Control-* headers are deleted, so it need not change. The decision is made from the")
@@ -135,8 +138,17 @@ package struct HAProxyRenderer: PolicyRenderer {
         out.append("# The rule for the path: the defaults (0), then each path rule, shortest prefix first,")
         out.append("# so that the longest matching prefix is set last and wins.")
         out.append("http-request set-var(txn.corslog_rule) int(0)")
+        if !policy.paths.isEmpty {
+            out.append("# Prefixes are compared with the path percent-decoded and repeated slashes merged, as an")
+            out.append("# application may route /%61dmin/ or //admin/ to /admin/. Browsers resolve dot segments")
+            out.append("# (/x/../admin/) before sending, so a path that still has one gets no CORS headers at all.")
+            out.append("http-request set-var(txn.corslog_path) path,url_dec,regsub(/+,/,g)")
+        }
         for (i, p) in policy.paths.enumerated().reversed() {
-            out.append("http-request set-var(txn.corslog_rule) int(\(i + 1)) if { path_beg \(Self.word(p.prefix.value)) }")
+            out.append("http-request set-var(txn.corslog_rule) int(\(i + 1)) if { var(txn.corslog_path) -m beg \(Self.word(p.prefix.value)) }")
+        }
+        if !policy.paths.isEmpty {
+            out.append("http-request set-var(txn.corslog_rule) int(-1) if { var(txn.corslog_path) -m reg \(Self.singleQuoted(#"/\.\.?(/|$)"#)) }")
         }
         for i in rules.indices {
             out.append("acl corslog_rule\(i) var(txn.corslog_rule) -m int \(i)")

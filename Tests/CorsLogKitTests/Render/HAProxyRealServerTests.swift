@@ -117,6 +117,20 @@ struct HAProxyRealServerTests {
             let appOnAdmin = try server.request("/admin/users", headers: ["Origin: https://app.example.com"])
             #expect(!appOnAdmin.hasCORSHeaders, "the admin rule replaces the defaults and does not list app.example.com")
             #expect(appOnAdmin.header("vary") == ["Origin"])
+            // An application may route these to /admin/ too: they are /admin/ for the policy.
+            for disguised in ["/%61dmin/users", "//admin/users", "/admin//users"] {
+                #expect(!(try server.request(disguised, headers: ["Origin: https://app.example.com"])).hasCORSHeaders, "\(disguised)")
+                #expect(try server.request(disguised, headers: ["Origin: https://admin.example.com"])
+                    .header("access-control-allow-origin") == ["https://admin.example.com"], "\(disguised)")
+            }
+            // Browsers resolve dot segments; a path that still has one gets nothing.
+            for dots in ["/public/../admin/users", "/public/%2e%2e/admin/users", "/public/./a", "/v1/.."] {
+                for o in ["https://shop.partner.example", "https://app.example.com", "https://admin.example.com"] {
+                    #expect(!(try server.request(dots, headers: ["Origin: \(o)"])).hasCORSHeaders, "\(dots) \(o)")
+                }
+            }
+            #expect(try server.request("/v1/..x", headers: ["Origin: https://app.example.com"])
+                .header("access-control-allow-origin") == ["https://app.example.com"], "..x is no dot segment")
             let appPreflightOnAdmin = try server.request("/admin/x", method: "OPTIONS", headers: [
                 "Origin: https://app.example.com", "Access-Control-Request-Method: PUT"])
             #expect(appPreflightOnAdmin.status == 200)

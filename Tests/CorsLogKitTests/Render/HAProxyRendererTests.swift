@@ -66,9 +66,14 @@ import Testing
                                     PathRule(prefix: PathPrefix("/a/b.c/")!, rule: rule)])
         let lines = directives(HAProxyRenderer().snippet(policy))
         let defaults = lines.firstIndex(of: "http-request set-var(txn.corslog_rule) int(0)")!
-        let short = lines.firstIndex(of: "http-request set-var(txn.corslog_rule) int(2) if { path_beg /a/ }")!
-        let long = lines.firstIndex(of: "http-request set-var(txn.corslog_rule) int(1) if { path_beg /a/b.c/ }")!
+        let short = lines.firstIndex(of: "http-request set-var(txn.corslog_rule) int(2) if { var(txn.corslog_path) -m beg /a/ }")!
+        let long = lines.firstIndex(of: "http-request set-var(txn.corslog_rule) int(1) if { var(txn.corslog_path) -m beg /a/b.c/ }")!
         #expect(defaults < short && short < long)
+        let dotSegments = lines.firstIndex(of: #"http-request set-var(txn.corslog_rule) int(-1) if { var(txn.corslog_path) -m reg '/\.\.?(/|$)' }"#)!
+        #expect(long < dotSegments)
+        #expect(lines.contains("http-request set-var(txn.corslog_path) path,url_dec,regsub(/+,/,g)"))
+        #expect(!directives(HAProxyRenderer().snippet(Policy(proposal: sampleProposal))).contains { $0.contains("corslog_path") },
+                "without path rules every path has the defaults")
     }
 
     @Test func theStandaloneEmbedsTheSnippetAndLogsInTheNginxCORSLayout() throws {
