@@ -92,6 +92,13 @@ import Testing
                 #expect(check.status == 0, "Symfony YAML / NelmioCorsBundle keys: \(check.err)")
                 #expect(check.out.contains("https://shop.partner.example"))
             }
+            if target == "haproxy", FileManager.default.isExecutableFile(atPath: RealHAProxy.binary) {
+                let conf = dir.appendingPathComponent("haproxy.cfg")
+                try standalone.out.write(to: conf, atomically: true, encoding: .utf8)
+                let check = try runProcess(RealHAProxy.binary, ["-c", "-f", conf.path])
+                #expect(check.status == 0, "haproxy -c: \(check.err)")
+                #expect(!check.err.contains("WARNING"), "haproxy -c: \(check.err)")
+            }
         }
         // The text report shows them only escaped.
         let report = try runProcess(bin, ["analyze", "--site", "https://api.example.com", "--format", "nginx-cors", log.path])
