@@ -79,6 +79,12 @@ import Testing
                 let check = try runProcess(RealNginx.binary, ["-t", "-p", dir.path, "-c", conf.path, "-e", dir.appendingPathComponent("error.log").path])
                 #expect(check.status == 0, "nginx -t: \(check.err)")
             }
+            if target == "caddy", FileManager.default.isExecutableFile(atPath: RealCaddy.binary) {
+                let conf = dir.appendingPathComponent("Caddyfile")
+                try standalone.out.write(to: conf, atomically: true, encoding: .utf8)
+                let check = try RealCaddy.validate(conf, in: dir)
+                #expect(check.status == 0, "caddy validate: \(check.out)")
+            }
         }
         // The text report shows them only escaped.
         let report = try runProcess(bin, ["analyze", "--site", "https://api.example.com", "--format", "nginx-cors", log.path])
