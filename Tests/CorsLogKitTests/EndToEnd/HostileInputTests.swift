@@ -99,6 +99,12 @@ import Testing
                 #expect(check.status == 0, "haproxy -c: \(check.err)")
                 #expect(!check.err.contains("WARNING"), "haproxy -c: \(check.err)")
             }
+            if target == "caddy", FileManager.default.isExecutableFile(atPath: RealCaddy.binary) {
+                let conf = dir.appendingPathComponent("Caddyfile")
+                try standalone.out.write(to: conf, atomically: true, encoding: .utf8)
+                let check = try RealCaddy.validate(conf, in: dir)
+                #expect(check.status == 0, "caddy validate: \(check.out)")
+            }
         }
         // The text report shows them only escaped.
         let report = try runProcess(bin, ["analyze", "--site", "https://api.example.com", "--format", "nginx-cors", log.path])
