@@ -53,8 +53,9 @@ enum PythonTestClient {
     }
 
     /// One request.
-    static func send(_ app: String, _ request: ClientRequest) throws -> HTTPResponse {
-        try run(app, [request])[0]
+    static func send(_ app: String, _ request: ClientRequest, stockMiddleware: Bool = false,
+                     signalAllowsAll: Bool = false) throws -> HTTPResponse {
+        try run(app, [request], stockMiddleware: stockMiddleware, signalAllowsAll: signalAllowsAll)[0]
     }
 
     /// `ScannerProbes.refused`, each as a GET and as a preflight to `path`: none may get a CORS header.
