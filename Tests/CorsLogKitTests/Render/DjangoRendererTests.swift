@@ -34,6 +34,15 @@ import Testing
         #expect(text.contains(#"r"^https://[a-z0-9]([a-z0-9-]*[a-z0-9])?\.partner\.example\Z",  # https://*.partner.example"#))
     }
 
+    @Test func aPathRuleForSlashBecomesTheDefaults() {
+        let policy = Policy(defaults: CORSRule(origins: [origin("https://old.example.com")]), paths: [
+            PathRule(prefix: PathPrefix("/")!, rule: CORSRule(origins: [origin("https://app.example.com")]))])
+        let text = DjangoRenderer().settingsPart(policy)
+        #expect(text.contains("CORS_ALLOWED_ORIGINS = [\n    \"https://app.example.com\",\n]"))
+        #expect(!text.contains("old.example.com"))
+        #expect(text.contains("CORSLOG_CORS_PATHS = []"))
+    }
+
     @Test func credentialsOnlyWhenProposed() {
         var p = sampleProposal
         #expect(DjangoRenderer().settingsPart(Policy(proposal: p)).contains("CORS_ALLOW_CREDENTIALS = False"))

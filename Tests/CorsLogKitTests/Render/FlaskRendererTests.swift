@@ -34,6 +34,16 @@ import Testing
         #expect(dotted.contains(#"re.compile(r"^/v1\.0/"): {"#))
     }
 
+    @Test func aPathRuleForSlashReplacesTheDefaultsInsteadOfSharingTheirKey() {
+        // re.compile caches: two `re.compile(r"^/")` keys are one dict key, and the later would win.
+        let policy = Policy(defaults: CORSRule(origins: [origin("https://old.example.com")]), paths: [
+            PathRule(prefix: PathPrefix("/")!, rule: CORSRule(origins: [origin("https://app.example.com")]))])
+        let text = FlaskRenderer().render(policy, context: RenderContext())
+        #expect(text.components(separatedBy: #"re.compile(r"^/"): {"#).count == 2)
+        #expect(text.contains("app\\.example"))
+        #expect(!text.contains("old\\.example"))
+    }
+
     @Test func safelistedMethodsAreListedSoTheirPreflightsGetAllowHeaders() {
         let p = Proposal(origins: [origin("https://app.example.com")], methods: [], headers: [], maxAge: 600, credentials: false)
         let text = FlaskRenderer().render(Policy(proposal: p), context: RenderContext())
