@@ -105,6 +105,16 @@ import Testing
                 let check = try RealCaddy.validate(conf, in: dir)
                 #expect(check.status == 0, "caddy validate: \(check.out)")
             }
+            if target == "flask" || target == "django", FileManager.default.isExecutableFile(atPath: RealLibraries.python) {
+                let app = dir.appendingPathComponent("\(target)_app.py")
+                try standalone.out.write(to: app, atomically: true, encoding: .utf8)
+                let compile = try runProcess(RealLibraries.python, ["-m", "py_compile", app.path])
+                #expect(compile.status == 0, "\(target) py_compile: \(compile.err)")
+                if target == "django", RealLibraries.pythonHas("django", "corsheaders") {
+                    let check = try runProcess(RealLibraries.python, [app.path, "check", "--fail-level", "WARNING"])
+                    #expect(check.status == 0, "django check: \(check.out) \(check.err)")
+                }
+            }
         }
         // The text report shows them only escaped.
         let report = try runProcess(bin, ["analyze", "--site", "https://api.example.com", "--format", "nginx-cors", log.path])
