@@ -75,7 +75,7 @@ package protocol PolicyRenderer: Sendable {
 
 /// The renderers corslog ships.
 package enum RenderTargets {
-    package static let all: [any PolicyRenderer] = [NginxRenderer()]
+    package static let all: [any PolicyRenderer] = [NginxRenderer(), ApacheRenderer()]
 
     package static func renderer(named name: String) -> (any PolicyRenderer)? {
         all.first { $0.target == name }
