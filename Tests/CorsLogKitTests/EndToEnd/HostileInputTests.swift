@@ -79,6 +79,12 @@ import Testing
                 let check = try runProcess(RealNginx.binary, ["-t", "-p", dir.path, "-c", conf.path, "-e", dir.appendingPathComponent("error.log").path])
                 #expect(check.status == 0, "nginx -t: \(check.err)")
             }
+            if target == "apache", FileManager.default.isExecutableFile(atPath: RealApache.binary) {
+                let conf = dir.appendingPathComponent("httpd.conf")
+                try standalone.out.write(to: conf, atomically: true, encoding: .utf8)
+                let check = try runProcess(RealApache.binary, ["-t", "-f", conf.path])
+                #expect(check.status == 0, "apache2 -t: \(check.err)")
+            }
         }
         // The text report shows them only escaped.
         let report = try runProcess(bin, ["analyze", "--site", "https://api.example.com", "--format", "nginx-cors", log.path])
