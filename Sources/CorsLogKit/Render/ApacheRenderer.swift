@@ -10,7 +10,9 @@
 ///   itself (404, 500, the 204), `Header always set` does; the two tables are
 ///   sent together, so each block unsets the CORS headers in both first: a
 ///   proxied application's own `Access-Control-Allow-Origin` (onsuccess table)
-///   or another `Header always` line would otherwise reach the browser twice.
+///   would otherwise reach the browser twice; a CGI application's (in the
+///   always table, as mod_headers documents for CGI and mod_proxy_fcgi) or
+///   another `Header always` line's would stay for origins we refuse.
 /// - mod_headers concatenates the `Header` lines of every matching `<Location>`
 ///   in configuration order, so `/admin/x` runs the `/` block and then the
 ///   `/admin/` block: each block starts by unsetting, and the blocks are written
@@ -184,7 +186,8 @@ package struct ApacheRenderer: PolicyRenderer {
         let v = r.variable, pre = Self.preflightVariable
         var out: [String] = []
         out.append("# Drop CORS headers set elsewhere or by an outer block: \"Header unset\" those of a proxied")
-        out.append("# application, \"Header always unset\" those of other \"Header always\" lines.")
+        out.append("# application, \"Header always unset\" those of CGI and FastCGI (PHP-FPM) applications and")
+        out.append("# of other \"Header always\" lines.")
         for h in Self.corsHeaders {
             out.append("Header unset \(h)")
             out.append("Header always unset \(h)")

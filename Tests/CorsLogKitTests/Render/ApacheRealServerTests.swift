@@ -172,10 +172,21 @@ struct ApacheRealServerTests {
             try "{}\n".write(to: docs.appendingPathComponent("v1/orders"), atomically: true, encoding: .utf8)
             try "not here\n".write(to: docs.appendingPathComponent("404.html"), atomically: true, encoding: .utf8)
             try snippet.write(to: dir.appendingPathComponent("cors.conf"), atomically: true, encoding: .utf8)
+            // A CGI application with its own CORS header: mod_headers documents that CGI (and
+            // mod_proxy_fcgi, PHP-FPM) headers sit in the "always" table, not the onsuccess one.
+            let cgi = dir.appendingPathComponent("cgi-bin")
+            try FileManager.default.createDirectory(at: cgi, withIntermediateDirectories: true)
+            let script = cgi.appendingPathComponent("app")
+            try "#!/bin/sh\nprintf 'Content-Type: text/plain\\r\\nAccess-Control-Allow-Origin: *\\r\\n\\r\\nok\\n'\n"
+                .write(to: script, atomically: true, encoding: .utf8)
+            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script.path)
             let m = RealApache.modules
             return """
                 LoadModule setenvif_module \(m)/mod_setenvif.so
                 LoadModule rewrite_module \(m)/mod_rewrite.so
+                LoadModule alias_module \(m)/mod_alias.so
+                LoadModule cgid_module \(m)/mod_cgid.so
+                ScriptSock \(dir.path)/cgid.sock
                 LoadModule proxy_module \(m)/mod_proxy.so
                 LoadModule proxy_http_module \(m)/mod_proxy_http.so
                 Listen 127.0.0.1:\(port + 1)
@@ -197,13 +208,19 @@ struct ApacheRealServerTests {
                     </Directory>
                     ErrorDocument 404 /404.html
                     ProxyPass /app/ http://127.0.0.1:\(port + 1)/v1/
+                    ScriptAlias /cgi/ \(cgi.path)/
+                    <Directory \(cgi.path)>
+                        Require all granted
+                    </Directory>
                     Include \(dir.path)/cors.conf
                 </VirtualHost>
 
                 """
         }) { server in
             let app = "Origin: https://app.example.com"
-            for path in ["/v1/orders", "/v1/missing", "/app/orders", "/app/missing"] {
+            let cgiAlone = try server.request("/cgi/app", headers: [])
+            #expect(cgiAlone.status == 200, "the CGI application runs")
+            for path in ["/v1/orders", "/v1/missing", "/app/orders", "/app/missing", "/cgi/app"] {
                 let r = try server.request(path, headers: [app])
                 #expect(r.status == (path.hasSuffix("missing") ? 404 : 200), "\(path)")
                 #expect(r.header("access-control-allow-origin") == ["https://app.example.com"], "exactly ours on \(path)")
@@ -231,18 +248,40 @@ struct ApacheRealServerTests {
 
     /// What the renderer avoids, shown in the same Apache: SetEnvIfNoCase lets an
     /// upper-case Origin through; "Header set" misses Apache's own 404; without the
-    /// unset lines a proxied application's header reaches the browser twice, and the
+    /// unset lines a proxied application's header reaches the browser twice, and
+    /// "Header unset" alone misses a CGI application's (it is in the "always" table); the
     /// default block's origin leaks into a path rule's block; <Location "/admin">
-    /// does not cover /adminx.
+    /// does not cover /adminx; per-directory RewriteRules break .htaccess rules and
+    /// folders without FollowSymLinks.
     @Test func theTrapsTheRendererAvoidsAreReal() throws {
         try RealApache.with(config: { dir, port in
             let docs = dir.appendingPathComponent("htdocs")
             try FileManager.default.createDirectory(at: docs, withIntermediateDirectories: true)
             try "{}\n".write(to: docs.appendingPathComponent("orders"), atomically: true, encoding: .utf8)
+            // An application's front controller in .htaccess, and a folder without FollowSymLinks.
+            for folder in ["ht", "ht2", "nofollow"] {
+                let d = docs.appendingPathComponent(folder)
+                try FileManager.default.createDirectory(at: d, withIntermediateDirectories: true)
+                try "{}\n".write(to: d.appendingPathComponent("orders"), atomically: true, encoding: .utf8)
+            }
+            for folder in ["ht", "ht2"] {
+                try "front\n".write(to: docs.appendingPathComponent("\(folder)/index.txt"), atomically: true, encoding: .utf8)
+                try "RewriteEngine On\nRewriteRule ^front$ index.txt [L]\n"
+                    .write(to: docs.appendingPathComponent("\(folder)/.htaccess"), atomically: true, encoding: .utf8)
+            }
+            let cgi = dir.appendingPathComponent("cgi-bin")
+            try FileManager.default.createDirectory(at: cgi, withIntermediateDirectories: true)
+            let script = cgi.appendingPathComponent("app")
+            try "#!/bin/sh\nprintf 'Content-Type: text/plain\\r\\nAccess-Control-Allow-Origin: *\\r\\n\\r\\nok\\n'\n"
+                .write(to: script, atomically: true, encoding: .utf8)
+            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script.path)
             let m = RealApache.modules
             return """
                 LoadModule setenvif_module \(m)/mod_setenvif.so
+                LoadModule rewrite_module \(m)/mod_rewrite.so
                 LoadModule alias_module \(m)/mod_alias.so
+                LoadModule cgid_module \(m)/mod_cgid.so
+                ScriptSock \(dir.path)/cgid.sock
                 LoadModule proxy_module \(m)/mod_proxy.so
                 LoadModule proxy_http_module \(m)/mod_proxy_http.so
                 Listen 127.0.0.1:\(port + 1)
@@ -257,13 +296,30 @@ struct ApacheRealServerTests {
                     DocumentRoot \(docs.path)
                     <Directory \(docs.path)>
                         Require all granted
+                        AllowOverride All
                     </Directory>
+                    <Directory \(docs.path)/nofollow>
+                        Options -FollowSymLinks
+                    </Directory>
+                    # A preflight answered by per-directory RewriteRules, as the renderer does not.
+                    <LocationMatch "^/(ht|nofollow)/">
+                        RewriteEngine On
+                        RewriteCond %{REQUEST_METHOD} =OPTIONS
+                        RewriteRule ^ - [R=204]
+                    </LocationMatch>
                     SetEnvIfNoCase Origin "^https://app\\.example\\.com$" NOCASE_ORIGIN=https://app.example.com
                     SetEnvIf Origin "^https://app\\.example\\.com$" EXACT_ORIGIN=https://app.example.com
                     Alias /nocase/ \(docs.path)/
                     Alias /onsuccess/ \(docs.path)/
                     Alias /files/ \(docs.path)/
                     ProxyPass /proxied/ http://127.0.0.1:\(port + 1)/
+                    ScriptAlias /cgi/ \(cgi.path)/
+                    <Directory \(cgi.path)>
+                        Require all granted
+                    </Directory>
+                    <Location "/cgi/">
+                        Header unset Access-Control-Allow-Origin
+                    </Location>
                     <Location "/">
                         Header always set X-Exact "%{EXACT_ORIGIN}e" env=EXACT_ORIGIN
                         Header always set X-Nocase "%{NOCASE_ORIGIN}e" env=NOCASE_ORIGIN
@@ -295,6 +351,13 @@ struct ApacheRealServerTests {
             #expect(proxied.status == 200)
             #expect(proxied.header("access-control-allow-origin").sorted() == ["*", "https://app.example.com"],
                     "the application's header and ours: two, which browsers refuse")
+            // A CGI application's header is in the "always" table: "Header unset" does not reach it,
+            // and "Header always set" replaces it (one header, ours) where a proxied one doubled.
+            let cgiStranger = try server.request("/cgi/app", headers: ["Origin: https://evil.test"])
+            #expect(cgiStranger.status == 200)
+            #expect(cgiStranger.header("access-control-allow-origin") == ["*"], "\(cgiStranger.headers)")
+            let cgiApp = try server.request("/cgi/app", headers: ["Origin: https://app.example.com"])
+            #expect(cgiApp.header("access-control-allow-origin") == ["https://app.example.com"], "\(cgiApp.headers)")
             // Both matching blocks run, in order: the outer block's header stays under /files/.
             let files = try server.request("/files/orders", headers: ["Origin: https://app.example.com"])
             #expect(files.header("x-files-block") == ["yes"])
@@ -302,6 +365,15 @@ struct ApacheRealServerTests {
             // <Location "/fil"> matches whole path segments only.
             #expect(files.header("x-location-fil").isEmpty)
             #expect(try server.request("/fil/x", headers: []).header("x-location-fil") == ["yes"])
+            // Per-directory RewriteRules in a <Location>: they do answer 204, but they replace the
+            // .htaccess rules (the front controller is gone) and, without FollowSymLinks, every
+            // request is refused with 403.
+            #expect(try server.request("/ht/orders", method: "OPTIONS", headers: []).status == 204)
+            #expect(try server.request("/ht/orders", headers: []).status == 200)
+            #expect(try server.request("/ht2/front", headers: []).status == 200, "outside the block, the .htaccess rule runs")
+            #expect(try server.request("/ht/front", headers: []).status == 404, "inside, it no longer does")
+            #expect(try server.request("/nofollow/orders", headers: []).status == 403)
+            #expect(try server.request("/nofollow/orders", method: "OPTIONS", headers: []).status == 403)
         }
     }
 
