@@ -75,7 +75,7 @@ package protocol PolicyRenderer: Sendable {
 
 /// The renderers corslog ships.
 package enum RenderTargets {
-    package static let all: [any PolicyRenderer] = [NginxRenderer(), HAProxyRenderer(), CaddyRenderer(), FlaskRenderer(), DjangoRenderer(), ExpressRenderer(), SymfonyRenderer()]
+    package static let all: [any PolicyRenderer] = [NginxRenderer(), ApacheRenderer(), HAProxyRenderer(), CaddyRenderer(), FlaskRenderer(), DjangoRenderer(), ExpressRenderer(), SymfonyRenderer()]
 
     package static func renderer(named name: String) -> (any PolicyRenderer)? {
         all.first { $0.target == name }

@@ -115,6 +115,12 @@ import Testing
                     #expect(check.status == 0, "django check: \(check.out) \(check.err)")
                 }
             }
+            if target == "apache", FileManager.default.isExecutableFile(atPath: RealApache.binary) {
+                let conf = dir.appendingPathComponent("httpd.conf")
+                try standalone.out.write(to: conf, atomically: true, encoding: .utf8)
+                let check = try runProcess(RealApache.binary, ["-t", "-f", conf.path])
+                #expect(check.status == 0, "apache2 -t: \(check.err)")
+            }
         }
         // The text report shows them only escaped.
         let report = try runProcess(bin, ["analyze", "--site", "https://api.example.com", "--format", "nginx-cors", log.path])

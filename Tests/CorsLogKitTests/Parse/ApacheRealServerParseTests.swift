@@ -115,12 +115,17 @@ enum RealApache {
         try RealServer.with("apache", configure: { dir, port in
             let file = dir.appendingPathComponent("httpd.conf")
             try (baseConfig(dir: dir, port: port) + config(dir, port)).write(to: file, atomically: true, encoding: .utf8)
-            // Debian's apache2 reads its variables from /etc/apache2/envvars through apache2ctl;
-            // started directly, it needs none of them (the config defines what it uses).
-            return RealServer.Launch(executable: binary, arguments: ["-d", dir.path, "-f", file.path, "-DFOREGROUND"],
-                                     environment: ["PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "LANG": "C"],
-                                     stopSignal: SIGWINCH)
+            return launch(file, dir: dir)
         }, body)
+    }
+
+    /// How `RealServer` starts Apache with the complete configuration `file`.
+    static func launch(_ file: URL, dir: URL) -> RealServer.Launch {
+        // Debian's apache2 reads its variables from /etc/apache2/envvars through apache2ctl;
+        // started directly, it needs none of them (the config defines what it uses).
+        RealServer.Launch(executable: binary, arguments: ["-d", dir.path, "-f", file.path, "-DFOREGROUND"],
+                          environment: ["PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "LANG": "C"],
+                          stopSignal: SIGWINCH)
     }
 
     /// The advice exactly as `corslog log-format apache` prints it, included into
