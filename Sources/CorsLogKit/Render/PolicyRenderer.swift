@@ -75,7 +75,8 @@ package protocol PolicyRenderer: Sendable {
 
 /// The renderers corslog ships.
 package enum RenderTargets {
-    package static let all: [any PolicyRenderer] = [NginxRenderer()]
+    package static let all: [any PolicyRenderer] = [NginxRenderer(), AWSHTTPAPIRenderer(), AWSHTTPAPICloudFormationRenderer(),
+                                                  AWSRESTAPIRenderer(), AWSS3Renderer()]
 
     package static func renderer(named name: String) -> (any PolicyRenderer)? {
         all.first { $0.target == name }
