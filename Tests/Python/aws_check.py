@@ -10,6 +10,9 @@ assert on.
     aws_check.py http-api FILE              apigatewayv2 create-api / update-api with the CorsConfiguration
     aws_check.py cfn FILE                   cfn-lint on the template, and on its SAM twin
     aws_check.py rest FILE                  openapi-spec-validator, moto import_rest_api, gateway responses
+    aws_check.py vtl FILE RESOURCE HEADERS.json
+                                            runs RESOURCE's OPTIONS mapping template in airspeed-ext
+                                            (LocalStack's Velocity for API Gateway) once per header set
 
 Errors of the AWS side are printed as {"error": CODE, "message": …}, not raised:
 the test decides whether one was expected.
@@ -229,7 +232,39 @@ def cmd_rest(path):
     return out
 
 
-COMMANDS = {"parse": cmd_parse, "s3": cmd_s3, "http-api": cmd_http_api, "cfn": cmd_cfn, "rest": cmd_rest}
+def cmd_vtl(path, resource, headers_path):
+    """The mapping template in a real Velocity engine. What API Gateway supplies is modelled:
+    `$input.params().header` is the request's header map as sent (API Gateway's own case handling
+    is not known here), `$context.responseOverride.header` collects what the template sets, and a
+    String has Java's whole-string `matches`."""
+    import re
+
+    import airspeed
+    import yaml
+
+    class JavaString(str):
+        def matches(self, regex):
+            return re.fullmatch(regex, self) is not None
+
+    with open(path, encoding="utf-8") as f:
+        doc = yaml.safe_load(f)
+    integ = doc["paths"][resource]["options"]["x-amazon-apigateway-integration"]
+    template = airspeed.Template(integ["responses"]["default"]["responseTemplates"]["application/json"])
+    results = []
+    for headers in load_json(headers_path):
+        header_map = {k: JavaString(v) for k, v in headers.items()}
+
+        class Input:
+            def params(self, *args):
+                return {"header": header_map, "path": {}, "querystring": {}}
+
+        context = {"responseOverride": {"header": {}}}
+        template.merge({"input": Input(), "context": context})
+        results.append(context["responseOverride"]["header"])
+    return {"results": results}
+
+
+COMMANDS = {"vtl": cmd_vtl, "parse": cmd_parse, "s3": cmd_s3, "http-api": cmd_http_api, "cfn": cmd_cfn, "rest": cmd_rest}
 
 if __name__ == "__main__":
     if len(sys.argv) < 3 or sys.argv[1] not in COMMANDS:

@@ -194,19 +194,78 @@ struct AWSRealLibraryTests {
     }
 }
 
+/// The REST API's mapping template run by a real Velocity engine: airspeed-ext, the one
+/// LocalStack runs API Gateway templates with. It is not in Tests/Python/requirements.txt yet
+/// (the test is skipped without it, also in CI, until it is added: airspeed-ext==0.6.9; then
+/// gate it with `RealLibraries.available`). What API Gateway hands the template is modelled in
+/// aws_check.py (`vtl`): the header map as sent, Java's `String.matches`; so this proves the
+/// template's logic, not API Gateway's header-name case handling.
+@Suite(.enabled(if: RealLibraries.pythonHas("airspeed", "yaml"),
+                "airspeed-ext is not in the venv (pip install airspeed-ext==0.6.9): mapping-template test skipped"))
+struct AWSMappingTemplateTests {
+    private func answers(_ policy: Policy, _ resource: String, _ headers: [[String: String]]) throws -> [[String: String]] {
+        let out = try AWSCheck.run("vtl", AWSRESTAPIRenderer().render(policy, context: RenderContext()),
+                                   arguments: [resource], probes: headers)
+        return try #require(out["results"] as? [[String: String]])
+    }
+
+    @Test func allowedOriginsGetOurOwnStringAndOthersNothing() throws {
+        let r = try answers(AWSTestPolicies.sample, "/{proxy+}", [
+            ["Origin": "https://app.example.com", "Access-Control-Request-Method": "PUT"],
+            ["origin": "https://partner.example.net:8443", "access-control-request-method": "DELETE"],
+            ["Origin": "https://app.example.com"],
+            [:],
+            ["Origin": "https://app.example.com", "origin": "https://evil.test"],
+        ] + ScannerProbes.refused.map { ["Origin": $0, "Access-Control-Request-Method": "PUT"] })
+        #expect(r[0] == ["Access-Control-Allow-Origin": "https://app.example.com", "Access-Control-Allow-Methods": "DELETE, PUT",
+                         "Access-Control-Allow-Headers": "authorization, content-type", "Access-Control-Max-Age": "3600"])
+        #expect(r[1]["Access-Control-Allow-Origin"] == "https://partner.example.net:8443", "HTTP/2's lower-case names")
+        #expect(r[2] == ["Access-Control-Allow-Origin": "https://app.example.com"], "plain OPTIONS: not a preflight")
+        #expect(r[3].isEmpty, "no Origin, no CORS header")
+        #expect(r[4].isEmpty, "two different Origin headers match nothing")
+        for (i, o) in ScannerProbes.refused.enumerated() {
+            #expect(r[5 + i].isEmpty, "\(o) got \(r[5 + i])")
+        }
+    }
+
+    @Test func credentialsOnlyWhenTheRuleSaysSo() throws {
+        let on = try answers(AWSTestPolicies.withCredentials(true), "/", [["Origin": "https://app.example.com"], ["Origin": "https://evil.test"]])
+        #expect(on[0]["Access-Control-Allow-Credentials"] == "true")
+        #expect(on[1].isEmpty)
+        let off = try answers(AWSTestPolicies.sample, "/", [["Origin": "https://app.example.com"]])
+        #expect(off[0]["Access-Control-Allow-Credentials"] == nil)
+    }
+
+    @Test func pathRulesAndPatternsApplyWhereTheySay() throws {
+        let policy = try AWSTestPolicies.pathsAndPattern()
+        let admin = try answers(policy, "/admin/{proxy+}", [
+            ["Origin": "https://admin.example.com", "Access-Control-Request-Method": "DELETE"], ["Origin": "https://app.example.com"]])
+        #expect(admin[0] == ["Access-Control-Allow-Origin": "https://admin.example.com", "Access-Control-Allow-Methods": "DELETE",
+                             "Access-Control-Max-Age": "60"])
+        #expect(admin[1].isEmpty, "the admin rule does not list app.example.com")
+        let adminItself = try answers(policy, "/admin", [["Origin": "https://app.example.com"]])
+        #expect(adminItself[0]["Access-Control-Allow-Origin"] == "https://app.example.com", "/admin is the defaults'")
+        let tricks = ["https://a.b.partner.example", "https://partner.example", "https://shop.partner.example.evil.test",
+                      "https://shoppartner.example", "http://shop.partner.example"]
+        let pub = try answers(policy, "/public/{proxy+}", [["Origin": "https://shop.partner.example"]] + tricks.map { ["Origin": $0] })
+        #expect(pub[0]["Access-Control-Allow-Origin"] == "https://shop.partner.example")
+        for (i, t) in tricks.enumerated() { #expect(pub[1 + i].isEmpty, "\(t)") }
+    }
+}
+
 /// Runs `Tests/Python/aws_check.py COMMAND FILE [PROBES]` on rendered text and
 /// returns the JSON object it prints.
 enum AWSCheck {
     static let script = PackagePaths.root.appendingPathComponent("Tests/Python/aws_check.py").path
 
-    static func run(_ command: String, _ text: String, probes: [[String: Any]]? = nil,
+    static func run(_ command: String, _ text: String, arguments: [String] = [], probes: [[String: Any]]? = nil,
                     sourceLocation: SourceLocation = #_sourceLocation) throws -> [String: Any] {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("corslog-aws-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let file = dir.appendingPathComponent("rendered")
         try text.write(to: file, atomically: true, encoding: .utf8)
-        var args = [script, command, file.path]
+        var args = [script, command, file.path] + arguments
         if let probes {
             let p = dir.appendingPathComponent("probes.json")
             try JSONSerialization.data(withJSONObject: probes).write(to: p)
