@@ -75,7 +75,14 @@ package protocol PolicyRenderer: Sendable {
 
 /// The renderers corslog ships.
 package enum RenderTargets {
-    package static let all: [any PolicyRenderer] = [NginxRenderer(), ApacheRenderer(), HAProxyRenderer(), CaddyRenderer(), FlaskRenderer(), DjangoRenderer(), ExpressRenderer(), SymfonyRenderer()]
+    package static let all: [any PolicyRenderer] = [
+        // HTTP servers
+        NginxRenderer(), ApacheRenderer(), HAProxyRenderer(), CaddyRenderer(),
+        // Cloud services
+        AWSHTTPAPIRenderer(), AWSHTTPAPICloudFormationRenderer(), AWSRESTAPIRenderer(), AWSS3Renderer(),
+        // Application frameworks
+        FlaskRenderer(), DjangoRenderer(), ExpressRenderer(), SymfonyRenderer(),
+    ]
 
     package static func renderer(named name: String) -> (any PolicyRenderer)? {
         all.first { $0.target == name }

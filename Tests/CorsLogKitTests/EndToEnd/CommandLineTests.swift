@@ -187,7 +187,11 @@ private extension String {
             // The same configuration, down to the evidence window in its header
             // (the policy file's `evidence:` key carries it).
             #expect(rendered.out == proposed.out, "\(target)")
-            #expect(rendered.out.contains("from 4,866 log lines, 2025-11-01 to 2025-11-07"), "\(target)")
+            // aws-http-api is the bare CorsConfiguration, which takes no unknown key (its
+            // provenance is in aws-http-api-cfn's comment).
+            if target != "aws-http-api" {
+                #expect(rendered.out.contains("from 4,866 log lines, 2025-11-01 to 2025-11-07"), "\(target)")
+            }
         }
     }
 
