@@ -191,10 +191,12 @@ extension Pipeline {
         let psl = try publicSuffixList(spec.publicSuffixList)
         let (policy, _) = try PolicyFile.load(path: path, psl: psl)
         var spec = spec
-        if spec.sites.isEmpty { spec.sites = policy.site.map(\.serialized) }
+        let sitesFromPolicy = spec.sites.isEmpty && !policy.site.isEmpty
+        if sitesFromPolicy { spec.sites = policy.site.map(\.serialized) }
         var input = input
         input.protectedOrigins += policy.namedRules.flatMap(\.rule.origins)
-        let (analysis, inference) = try run(input, spec)
+        var (analysis, inference) = try run(input, spec)
+        if sitesFromPolicy { inference.siteSource = .policy }
         var options = options
         options.minClients = spec.minClients
         return (analysis, inference, policy, check(analysis, inference, policy: policy, options: options))

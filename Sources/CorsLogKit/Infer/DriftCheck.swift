@@ -117,29 +117,30 @@ package enum DriftCheck {
         }
 
         // Refused preflights: allowed origins asking for what none of their rules lists.
-        var asked: [Finding.Subject: (origins: [Origin], count: Int, clients: SmallDistinct)] = [:]
+        var asked: [Finding.Subject: (origins: [Origin], preflights: Int, requests: Int, clients: SmallDistinct)] = [:]
         for (o, s) in evidence.origins {
             let allowing = allowingRules(o)
             guard !allowing.isEmpty else { continue }
             for (m, clients) in s.methodClients where !m.isSafelisted && !m.isForbidden {
                 guard !allowing.contains(where: { $0.rule.methods.contains(m) }) else { continue }
-                let n = (s.methods[m] ?? 0) + (s.requestedMethods[m] ?? 0)
-                asked[.method(m), default: ([], 0, SmallDistinct())].origins.append(o)
-                asked[.method(m)]!.count += n
+                asked[.method(m), default: ([], 0, 0, SmallDistinct())].origins.append(o)
+                asked[.method(m)]!.preflights += s.requestedMethods[m] ?? 0
+                asked[.method(m)]!.requests += s.methods[m] ?? 0
                 asked[.method(m)]!.clients.merge(clients)
             }
             for (h, clients) in s.headerClients {
                 guard !allowing.contains(where: { $0.rule.headers.contains(h) }) else { continue }
-                asked[.header(h), default: ([], 0, SmallDistinct())].origins.append(o)
-                asked[.header(h)]!.count += s.requestedHeaders[h] ?? 0
+                asked[.header(h), default: ([], 0, 0, SmallDistinct())].origins.append(o)
+                asked[.header(h)]!.preflights += s.requestedHeaders[h] ?? 0
                 asked[.header(h)]!.clients.merge(clients)
             }
         }
         let needed = min(options.minClients, SmallDistinct.limit)
         for (subject, a) in asked {
             let clients = a.clients.count
-            let what = subject.isMethod ? "requests or preflights" : "preflights"
-            let base = "\(ReportText.count(a.count)) \(what) from \(clients) client\(clients == 1 ? "" : "s") "
+            let counted = "\(ReportText.count(a.preflights)) preflight\(a.preflights == 1 ? "" : "s")"
+                + (subject.isMethod ? " and \(ReportText.count(a.requests)) request\(a.requests == 1 ? "" : "s")" : "")
+            let base = counted + " from \(clients) client\(clients == 1 ? "" : "s") "
                 + "of allowed origins; the policy does not list it, so browsers refuse them"
             var f: Finding
             if clients >= needed {
@@ -149,7 +150,8 @@ package enum DriftCheck {
                             detail: base + "; fewer than --min-clients \(options.minClients) clients: forged preflights, or a page few people use")
             }
             f.origins = a.origins.sorted()
-            f.preflights = a.count
+            f.preflights = a.preflights
+            if subject.isMethod { f.requests = a.requests }
             f.clients = clients
             findings.append(f)
         }

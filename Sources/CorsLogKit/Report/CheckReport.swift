@@ -81,6 +81,8 @@ package struct CheckReport: Sendable {
         return "Stale after \(result.staleAfter) days without use, as of \(Self.day(asOf))"
             + " (\(analysis.evidence.lastSeen.map(OriginStats.day) == asOf ? "the last day in the logs" : "--as-of")): "
             + "in use means used on \(Self.day(start)) or later"
+            + (analysis.evidence.firstSeen.map(OriginStats.day).map { $0 > start
+                ? "; the logs start on \(Self.day($0)), so what they do not show may have been used before" : "" } ?? "")
     }
 
     var failOnLine: String {
