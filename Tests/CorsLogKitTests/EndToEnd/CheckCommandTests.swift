@@ -169,6 +169,22 @@ import Testing
         #expect(try runProcess(bin, ["check", "--policy", policy, dir.appendingPathComponent("nope.log").path]).status == 66)
     }
 
+    @Test func nothingHostileFromTheLogsReachesTheReport() throws {
+        let dir = try policies()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let log = dir.appendingPathComponent("access.log")
+        try HostileInputTests.hostileLog().write(to: log, atomically: true, encoding: .utf8)
+        let policy = dir.appendingPathComponent("partner.yaml")
+        try "version: 1\nsite: [https://api.example.com]\norigins: [https://shop.partner.example]\nmethods: [PUT]\n"
+            .write(to: policy, atomically: true, encoding: .utf8)
+        for output in ["text", "markdown", "json"] {
+            let r = try runProcess(bin, ["check", "--format", "nginx-cors", "--output", output, "--policy", policy.path, log.path])
+            #expect(r.status == 1, "\(output): \(r.err)")
+            #expect(r.out.contains("content-type"), "the partner's real header is a refused preflight")
+            #expect(!r.out.lowercased().contains("hostile"), "\(output)")
+        }
+    }
+
     @Test func theSiteComesFromThePolicyWhenNotGiven() throws {
         let dir = try policies()
         defer { try? FileManager.default.removeItem(at: dir) }
