@@ -2,6 +2,10 @@
 package enum ExitStatus: Int32, Sendable {
     /// Everything was read and the report written.
     case ok = 0
+    /// `check`: a finding of a kind `--fail-on` counts: the policy should change.
+    /// It wins over `partialInput` (the report names the input errors), so a
+    /// cron wrapper never misses it.
+    case policyShouldChange = 1
     /// The report was written, but some input could not be read whole (a
     /// missing or unreadable file, a truncated or corrupt gzip): the report
     /// covers everything before each break.

@@ -10,6 +10,8 @@ package struct InputSpec: Sendable {
     package var jsonFields: [String] = []
     package var maxLineBytes = 1 << 20
     package var maxOrigins = 20_000
+    /// Origins never dropped when the origin table is full (besides `--trust`): `check` protects the policy's.
+    package var protectedOrigins: [Origin] = []
     package init() {}
 }
 
@@ -52,7 +54,7 @@ package enum Pipeline {
         var analysisOptions = AnalysisOptions(paths: input.paths.isEmpty ? ["-"] : input.paths)
         analysisOptions.format = try formatChoice(input)
         analysisOptions.sites = options.sites
-        analysisOptions.protectedOrigins = options.trusted
+        analysisOptions.protectedOrigins = options.trusted + input.protectedOrigins
         analysisOptions.maxLineBytes = input.maxLineBytes
         analysisOptions.maxOrigins = input.maxOrigins
         let analysis: Analysis
@@ -195,5 +197,37 @@ extension Pipeline {
         do { return try PublicSuffixList.load(path: path) } catch {
             throw CorsLogError(.dataError, "cannot load the Public Suffix List: \(error)")
         }
+    }
+}
+
+extension Pipeline {
+    /// `check`: loads the policy (errors name the line), analyses the logs with the
+    /// policy's site when `--site` is absent, and compares them.
+    package static func check(_ input: InputSpec, _ spec: InferenceSpec, policy path: String,
+                              options: CheckOptions) throws(CorsLogError) -> (Analysis, Inference, Policy, CheckResult) {
+        let psl = try publicSuffixList(spec.publicSuffixList)
+        let (policy, _) = try PolicyFile.load(path: path, psl: psl)
+        var spec = spec
+        let sitesFromPolicy = spec.sites.isEmpty && !policy.site.isEmpty
+        if sitesFromPolicy { spec.sites = policy.site.map(\.serialized) }
+        var input = input
+        input.protectedOrigins += policy.namedRules.flatMap(\.rule.origins)
+        var (analysis, inference) = try run(input, spec)
+        if sitesFromPolicy { inference.siteSource = .policy }
+        var options = options
+        options.minClients = spec.minClients
+        return (analysis, inference, policy, check(analysis, inference, policy: policy, options: options))
+    }
+
+    /// The comparison of an analysis (read now, or merged from earlier runs) with a policy.
+    package static func check(_ analysis: Analysis, _ inference: Inference, policy: Policy,
+                              options: CheckOptions) -> CheckResult {
+        DriftCheck.check(evidence: analysis.evidence, inference: inference, policy: policy, options: options)
+    }
+
+    /// `check`'s exit status: 1 when the policy should change (even if some input
+    /// could not be read: the report says which), else 3 for partial input, else 0.
+    package static func status(of analysis: Analysis, _ result: CheckResult) -> ExitStatus {
+        result.policyShouldChange ? .policyShouldChange : status(of: analysis)
     }
 }

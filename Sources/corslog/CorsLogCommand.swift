@@ -7,12 +7,12 @@ struct CorsLogCommand: ParsableCommand {
         commandName: "corslog",
         abstract: "Propose an explicit CORS allowlist from the access logs your servers already write.",
         discussion: """
-            Exit codes: 0 ok; 3 report written but some input could not be read whole; \
+            Exit codes: 0 ok; 1 check: the policy should change; 3 report written but some input could not be read whole; \
             64 usage error; 65 data error (no line matched the format, a bad definition or list); \
             66 no input could be opened; 73 an output file could not be written.
             """,
         version: CorsLogVersion.current,
-        subcommands: [Analyze.self, Propose.self, Render.self, Merge.self, LogFormatCommand.self]
+        subcommands: [Analyze.self, Check.self, Propose.self, Render.self, Merge.self, LogFormatCommand.self]
     )
 }
 

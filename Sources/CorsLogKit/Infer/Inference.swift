@@ -4,6 +4,8 @@ package enum SiteSource: String, Sendable, Codable {
     case flag
     /// The most frequent `Host` in the log, taken as `https://HOST`.
     case hostField = "host-field"
+    /// `check`: the policy file's `site:` (no `--site`).
+    case policy
     /// Neither: same-origin and first-party cannot be told.
     case unknown
 }

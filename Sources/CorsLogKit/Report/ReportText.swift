@@ -77,6 +77,7 @@ enum ReportText {
     static func siteLine(_ i: Inference) -> String {
         switch i.siteSource {
         case .flag: "site \(names(i.sites.map(\.serialized)))"
+        case .policy: "site \(names(i.sites.map(\.serialized))) (from the policy file)"
         case .hostField: "site \(names(i.sites.map(\.serialized))) (guessed from the most frequent Host; pass --site to be sure)"
         case .unknown: "site unknown: pass --site so that same-origin and first-party traffic is recognised"
         }

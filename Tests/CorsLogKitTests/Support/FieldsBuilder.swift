@@ -17,6 +17,8 @@ struct Line {
     /// Day number after 2025-11-01 and seconds into it.
     var day = 0
     var second = 3600
+    /// false: the log has no time field.
+    var hasTime = true
 
     /// Calls `body` with the line as `ParsedFields`.
     func withFields(_ body: (ParsedFields) -> Void) {
@@ -35,7 +37,7 @@ struct Line {
             f.requestMethodHeader = s(5); f.requestHeadersHeader = s(6); f.allowOrigin = s(7)
             f.allowCredentials = s(8); f.host = s(9)
             f.status = status
-            f.time = 1_761_955_200 + Int64(day) * 86_400 + Int64(second)
+            f.time = hasTime ? 1_761_955_200 + Int64(day) * 86_400 + Int64(second) : nil
             body(f)
         }
     }
