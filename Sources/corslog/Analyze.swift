@@ -3,15 +3,24 @@ import CorsLogKit
 
 struct Analyze: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Read the logs, decide for every origin (allow, review, deny) and explain why, and propose the allowlist.")
+        abstract: "Report every origin the logs show, with a decision, and propose an allowlist.",
+        discussion: """
+            Every origin is decided allow, review or deny, with its reasons and evidence \
+            (requests, preflights, distinct clients and days). The proposal is the explicit \
+            allowlist that can replace Access-Control-Allow-Origin: *, and the report says \
+            which of today's requests it would refuse. --output json is stable and diffs cleanly; \
+            --write-policy also writes the proposal as a policy file for a person to review \
+            and for render to turn into configuration.
+            """)
 
     @OptionGroup var input: InputOptions
     @OptionGroup var inference: InferenceOptionGroup
 
-    @Option(help: "Report format: text, json or markdown.")
+    @Option(help: ArgumentHelp("The report's format.", valueName: "format"))
     var output: ReportFormat = .text
 
-    @Option(help: ArgumentHelp("Also write the proposal as a policy file to review, edit and render.", valueName: "file"))
+    @Option(help: ArgumentHelp("Also write the proposal as a policy file (YAML) to review, edit and render.", valueName: "file"),
+            completion: .file())
     var writePolicy: String?
 
     func run() throws {
