@@ -20,7 +20,7 @@ struct CorsLogCommand: ParsableCommand {
               0   everything was read; the report is written
               3   the report is written, but some input could not be read whole
               64  usage error: a bad option or origin, an unknown target
-              65  data error: no line matched the format, or a definition or list is bad
+              65  data error: no line matched the format, a bad definition or list
               66  no input could be opened
               73  an output file could not be written
             """,

@@ -60,7 +60,8 @@ import Testing
         }
         #expect(inHelp == documented, "corslog --help lists exit codes \(inHelp), the README's table \(documented)")
         for line in lines where line.hasPrefix("  ") {
-            #expect(line.count <= 78, "a preformatted help line wraps in an 80-column terminal: \(line)")
+            // 80 columns less the man page's indent of 5.
+            #expect(line.count <= 75, "a preformatted help line wraps in an 80-column terminal or man page: \(line)")
         }
     }
 
