@@ -3,8 +3,11 @@ import CorsLogKit
 
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Compare the logs with the adopted policy: new callers it refuses, stale entries, failing preflights, suspicious origins.",
+        abstract: "Compare the logs with the adopted policy and say what should change.",
         discussion: """
+            Findings: new callers the policy refuses, stale entries, refused and failing \
+            preflights, suspicious origins.
+
             Exit codes: 0 nothing to do; 1 the policy should change (a finding of a --fail-on kind; \
             wins over 3, the report names the input errors); 3 some input could not be read whole; \
             64 usage error; 65 a bad policy file (the message names the line) or data error; 66 no input.
@@ -16,7 +19,7 @@ struct Check: ParsableCommand {
     @OptionGroup var input: InputOptions
     @OptionGroup var inference: InferenceOptionGroup
 
-    @Option(help: "Report format: text, json or markdown.")
+    @Option(help: ArgumentHelp("The report's format.", valueName: "format"))
     var output: ReportFormat = .text
 
     @Option(help: ArgumentHelp("A policy origin, pattern, method or header unused for this many days is stale.", valueName: "days"))

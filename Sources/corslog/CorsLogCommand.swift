@@ -7,9 +7,23 @@ struct CorsLogCommand: ParsableCommand {
         commandName: "corslog",
         abstract: "Propose an explicit CORS allowlist from the access logs your servers already write.",
         discussion: """
-            Exit codes: 0 ok; 1 check: the policy should change; 3 report written but some input could not be read whole; \
-            64 usage error; 65 data error (no line matched the format, a bad definition or list); \
-            66 no input could be opened; 73 an output file could not be written.
+            corslog reads nginx, Apache and JSON access logs (plain or gzip, whole logrotate \
+            sets) and decides for every origin the browsers sent: allow, review or deny, and why.
+
+            A typical round:
+              corslog analyze --site https://api.example.com /var/log/nginx/
+              corslog analyze --site https://api.example.com \\
+                  --write-policy corslog-policy.yaml /var/log/nginx/
+              corslog render --policy corslog-policy.yaml --target nginx > cors.conf
+
+            Exit codes:
+              0   everything was read; the report is written (check: nothing to do)
+              1   check: the policy should change
+              3   the report is written, but some input could not be read whole
+              64  usage error: a bad option or origin, an unknown target
+              65  data error: no line matched the format, a bad definition or list
+              66  no input could be opened
+              73  an output file could not be written
             """,
         version: CorsLogVersion.current,
         subcommands: [Analyze.self, Check.self, Propose.self, Render.self, Merge.self, LogFormatCommand.self]

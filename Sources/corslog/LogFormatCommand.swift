@@ -4,9 +4,15 @@ import CorsLogKit
 struct LogFormatCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "log-format",
-        abstract: "Print the directive that makes a server log what corslog needs, and where to put it.")
+        abstract: "Print the log format directive that records what corslog needs.",
+        discussion: """
+            nginx: a log_format for the http block and the access_log line for each \
+            server block. apache: the LogFormat and CustomLog lines. Both start like the \
+            combined format, so other log tools still read the log.
+            """)
 
-    @Argument(help: "nginx or apache")
+    @Argument(help: ArgumentHelp("The server: nginx or apache.", valueName: "server"),
+              completion: .list(["nginx", "apache"]))
     var server: String
 
     func run() throws {

@@ -3,20 +3,20 @@ import CorsLogKit
 
 struct Merge: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Combine summaries from many hosts (analyze --summary-out) into one report and proposal.",
+        abstract: "Combine many hosts' summaries (--summary-out) into one report.",
         discussion: """
             The result is the report analyze would print had one process read every host's logs. \
             The summaries must come from logs that carry the same origin field (Origin, or Referer) \
             and from runs with the same --site.
             """)
 
-    @Argument(help: ArgumentHelp("Summary files written by analyze --summary-out.", valueName: "summary"))
+    @Argument(help: ArgumentHelp("Summary files written by analyze --summary-out.", valueName: "summary"), completion: .file())
     var summaries: [String]
 
     @OptionGroup var inference: InferenceOptionGroup
     @OptionGroup var report: ReportOptions
 
-    @Option(help: "Track at most this many distinct origins in the merged evidence.")
+    @Option(help: ArgumentHelp("Track at most this many distinct origins in the merged evidence.", valueName: "count"))
     var maxOrigins = 20_000
 
     func validate() throws {

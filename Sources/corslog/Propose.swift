@@ -3,7 +3,13 @@ import CorsLogKit
 
 struct Propose: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Analyze the logs and print the proposed allowlist as configuration for a target.")
+        abstract: "Analyze the logs and print the proposal as server configuration.",
+        discussion: """
+            The same analysis as analyze, without the report: standard output is the \
+            configuration for --target, ready to paste, or with --standalone a complete \
+            configuration to try first. Input that could not be read whole is reported on \
+            standard error.
+            """)
 
     @OptionGroup var render: RenderOptions
     @OptionGroup var input: InputOptions

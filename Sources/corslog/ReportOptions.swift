@@ -4,13 +4,15 @@ import CorsLogKit
 /// What to write once the evidence is in: the report, and optionally the
 /// policy file and the summary.
 struct ReportOptions: ParsableArguments {
-    @Option(help: "Report format: text, json or markdown.")
+    @Option(help: ArgumentHelp("The report's format.", valueName: "format"))
     var output: ReportFormat = .text
 
-    @Option(help: ArgumentHelp("Also write the proposal as a policy file to review, edit and render.", valueName: "file"))
+    @Option(help: ArgumentHelp("Also write the proposal as a policy file (YAML) to review, edit and render.", valueName: "file"),
+            completion: .file())
     var writePolicy: String?
 
-    @Option(help: ArgumentHelp("Also write the aggregated evidence (not the report) for corslog merge.", valueName: "file"))
+    @Option(help: ArgumentHelp("Also write the aggregated evidence (not the report), for corslog merge.", valueName: "file"),
+            completion: .file())
     var summaryOut: String?
 
     /// Runs `analysis`, writes the files asked for, prints the report and exits
