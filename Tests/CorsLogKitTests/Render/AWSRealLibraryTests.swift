@@ -195,12 +195,11 @@ struct AWSRealLibraryTests {
 }
 
 /// The REST API's mapping template run by a real Velocity engine: airspeed-ext, the one
-/// LocalStack runs API Gateway templates with. It is not in Tests/Python/requirements.txt yet
-/// (the test is skipped without it, also in CI, until it is added: airspeed-ext==0.6.9; then
-/// gate it with `RealLibraries.available`). What API Gateway hands the template is modelled in
+/// LocalStack runs API Gateway templates with (airspeed-ext, pinned in Tests/Python/requirements.txt).
+/// What API Gateway hands the template is modelled in
 /// aws_check.py (`vtl`): the header map as sent, Java's `String.matches`; so this proves the
 /// template's logic, not API Gateway's header-name case handling.
-@Suite(.enabled(if: RealLibraries.pythonHas("airspeed", "yaml"),
+@Suite(.enabled(if: RealLibraries.available(RealLibraries.pythonHas("airspeed", "yaml")),
                 "airspeed-ext is not in the venv (pip install airspeed-ext==0.6.9): mapping-template test skipped"))
 struct AWSMappingTemplateTests {
     private func answers(_ policy: Policy, _ resource: String, _ headers: [[String: String]]) throws -> [[String: String]] {
