@@ -16,9 +16,38 @@ package struct AnalysisOptions: Sendable {
     package var maxOrigins = 20_000
     /// Lines sampled for format detection.
     package var detectionLines = 200
+    /// When the input holds no line at all (an incremental run with nothing new),
+    /// report this format instead of failing.
+    package var formatWhenEmpty: FormatInfo? = nil
+    /// Keep the evidence per UTC day (`AnalysisRun.days`); lines without a time count on `undatedDay`.
+    package var byDay = false
+    package var undatedDay: Int32 = 0
 
     package init(paths: [String]) { self.paths = paths }
 }
+
+/// One file to read and where to start (`--state` resumes after what was read).
+package struct FileToRead: Sendable {
+    package var path: String
+    package var start: LineReader.Start
+
+    package init(path: String, start: LineReader.Start = .beginning) {
+        self.path = path
+        self.start = start
+    }
+}
+
+/// What a run produced beyond the analysis: each file's read (where to resume,
+/// its head) and, with `byDay`, the evidence of each day.
+package struct AnalysisRun: Sendable {
+    package var analysis: Analysis
+    package var reads: [FileReadResult]
+    package var days: [Int32: Evidence]
+}
+
+/// Called as the input is read: bytes decoded so far and lines so far (for a
+/// progress line on a terminal).
+package typealias ProgressHandler = @Sendable (_ path: String, _ decodedBytes: UInt64, _ lines: Int) -> Void
 
 /// One input file's account.
 package struct FileSummary: Sendable {
@@ -83,6 +112,23 @@ package struct DetectionInfo: Sendable, Equatable, Codable {
     }
 }
 
+/// What an incremental run read and what its evidence covers.
+package struct IncrementalInfo: Sendable, Equatable {
+    package var statePath: String
+    package var windowDays: Int
+    /// The window's first and last UTC day with evidence (nil: none yet).
+    package var firstDay: Int32?
+    package var lastDay: Int32?
+    /// Days with evidence in the window.
+    package var days: Int
+    /// Files whose data had all been read before (not read again).
+    package var filesAlreadyRead: Int
+    /// Files read from where an earlier run stopped.
+    package var filesResumed: Int
+    /// Decoded bytes skipped because earlier runs read them.
+    package var bytesSkipped: UInt64
+}
+
 /// The result of reading, parsing and aggregating the logs.
 package struct Analysis: Sendable {
     package var format: FormatInfo
@@ -93,6 +139,8 @@ package struct Analysis: Sendable {
     /// The site origins the evidence was split by (same-origin or cross-origin);
     /// empty when the logged Host decided.
     package var sites: [Origin]
+    /// Set for an incremental run (`--state`): the evidence is the window's, `input` this run's reading.
+    package var incremental: IncrementalInfo? = nil
 
     package init(format: FormatInfo, detection: DetectionInfo?, input: InputSummary, evidence: Evidence, sites: [Origin] = []) {
         self.format = format
@@ -113,19 +161,35 @@ package struct AnalysisError: Error, Sendable, CustomStringConvertible {
 /// read → parse → aggregate, streaming every input once.
 package enum Analyzer {
     package static func analyze(_ options: AnalysisOptions) throws(AnalysisError) -> Analysis {
-        let paths = InputSet.expand(options.paths)
+        try run(options, files: InputSet.expand(options.paths).map { FileToRead(path: $0) }).analysis
+    }
+
+    /// Reads `files` (already expanded) from where each starts. `onLine` sees every
+    /// parsed line too (for checks that replay requests); `progress` is called about
+    /// every 64 MiB of decoded input.
+    package static func run(_ options: AnalysisOptions, files: [FileToRead],
+                            onLine: ((borrowing ParsedFields) -> Void)? = nil,
+                            progress: ProgressHandler? = nil) throws(AnalysisError) -> AnalysisRun {
         let reader = LineReader(maxLineBytes: options.maxLineBytes)
         let run = Run(options: options)
+        run.observer = onLine
         if case .given(let format) = options.format { run.start(with: format, detection: nil) }
 
-        for path in paths {
-            run.beginFile(path)
-            let result = reader.read(path: path, onLine: { line, number in
+        var reads: [FileReadResult] = []
+        for file in files {
+            run.beginFile(file.path)
+            var bytes: UInt64 = 0, nextReport: UInt64 = 64 << 20
+            let result = reader.read(path: file.path, from: file.start, onLine: { line, number in
                 run.line(line, number: number)
+                if let progress {
+                    bytes += UInt64(line.count + 1)
+                    if bytes >= nextReport { nextReport += 64 << 20; progress(file.path, bytes, run.summary.lines + run.linesInFile) }
+                }
             }, onOverlongLine: { number, length in
                 run.overlong(number: number, length: length, limit: options.maxLineBytes)
             })
             run.endFile(result)
+            reads.append(result)
         }
         try run.flushDetection()
 
@@ -135,6 +199,11 @@ package enum Analyzer {
                 + input.errors.map(\.description).joined(separator: "; "))
         }
         guard let format = run.format else {
+            if let empty = options.formatWhenEmpty, input.skipped == 0 {
+                return AnalysisRun(analysis: Analysis(format: empty, detection: nil, input: input,
+                                                      evidence: Evidence(source: .originHeader), sites: options.sites),
+                                   reads: reads, days: [:])
+            }
             throw AnalysisError(kind: .noInput, description: "the input holds no log lines")
         }
         if input.parsed == 0 && input.skipped > 0 {
@@ -143,8 +212,15 @@ package enum Analyzer {
                 "none of the \(input.skipped) lines matched the format \(format.name).\(first) "
                 + "Give the server's own definition with --format '…' or --format-file.")
         }
-        return Analysis(format: FormatInfo(format), detection: run.detection.map { DetectionInfo(parsed: $0.parsed, sampled: $0.sampled) },
-                        input: input, evidence: run.collector!.finish(), sites: options.sites)
+        var evidence = run.collector!.finish()
+        var days: [Int32: Evidence] = [:]
+        if run.daily != nil {
+            days = run.daily!.finish()
+            for (_, e) in days.sorted(by: { $0.key < $1.key }) { evidence.merge(e, capacity: options.maxOrigins) }
+        }
+        let analysis = Analysis(format: FormatInfo(format), detection: run.detection.map { DetectionInfo(parsed: $0.parsed, sampled: $0.sampled) },
+                                input: input, evidence: evidence, sites: options.sites)
+        return AnalysisRun(analysis: analysis, reads: reads, days: days)
     }
 }
 
@@ -155,6 +231,9 @@ private final class Run {
     var detection: FormatDetector.Detection?
     var parser: LineParser?
     var collector: EvidenceCollector?
+    /// With `byDay`: the lines go here, and `collector` stays empty (it gives the source and cap).
+    var daily: DailyCollector?
+    var observer: ((borrowing ParsedFields) -> Void)?
     var summary = InputSummary()
     var current = -1
     /// Lines held back until the format is detected: (file index, line number, bytes).
@@ -168,12 +247,22 @@ private final class Run {
         self.detection = detection
         self.parser = format.makeParser()
         let source: OriginSource = format.fields.contains(.origin) ? .originHeader : .referer
-        self.collector = EvidenceCollector(
-            source: source, sites: options.sites, protected: options.protectedOrigins,
-            capacity: options.maxOrigins,
-            hasRequestMethodField: format.fields.contains(.requestMethodHeader),
-            hasHostField: format.fields.contains(.host))
+        let options = self.options
+        let make = {
+            EvidenceCollector(
+                source: source, sites: options.sites, protected: options.protectedOrigins,
+                capacity: options.maxOrigins,
+                hasRequestMethodField: format.fields.contains(.requestMethodHeader),
+                hasHostField: format.fields.contains(.host))
+        }
+        self.collector = make()
+        if options.byDay {
+            daily = DailyCollector(capacity: options.maxOrigins, undatedDay: options.undatedDay, make: make)
+        }
     }
+
+    /// Lines of the current file so far (for progress).
+    var linesInFile: Int { current >= 0 ? summary.files[current].parsed + summary.files[current].skipped : 0 }
 
     func beginFile(_ path: String) {
         summary.files.append(FileSummary(path: path))
@@ -211,7 +300,8 @@ private final class Run {
         // Parser and collector are separate stored properties of a class, so the
         // closure's access to one does not overlap the parse call's access to the other.
         let failure = parser!.parse(line) { f in
-            self.collector!.add(f)
+            if self.daily != nil { self.daily!.add(f) } else { self.collector!.add(f) }
+            self.observer?(f)
         }
         if let failure {
             skip(file: file, number: number, reason: failure.description)

@@ -17,8 +17,10 @@ package enum ExitStatus: Int32, Sendable {
     case dataError = 65
     /// No input could be opened at all (EX_NOINPUT).
     case noInput = 66
-    /// An output file (`--write-policy`) could not be written (EX_CANTCREAT).
+    /// An output file (`--write-policy`, `--summary-out`, `--state`) could not be written (EX_CANTCREAT).
     case cannotCreate = 73
+    /// Another run holds the state file's lock: try again later (EX_TEMPFAIL).
+    case busy = 75
 }
 
 /// An error corslog reports to a person: what went wrong, where, and what to do.

@@ -12,7 +12,26 @@ package struct InputSpec: Sendable {
     package var maxOrigins = 20_000
     /// Origins never dropped when the origin table is full (besides `--trust`): `check` protects the policy's.
     package var protectedOrigins: [Origin] = []
+    /// `--state FILE` and `--window`: read only what is new, report on the last days.
+    package var state: StateOptions? = nil
+    /// Called as the input is read (a progress line on a terminal).
+    package var progress: ProgressHandler? = nil
     package init() {}
+}
+
+/// Incremental runs: where the state lives and how many days it keeps.
+package struct StateOptions: Sendable {
+    package var path: String
+    /// Days the report covers and the state keeps, ending on the last day with traffic.
+    package var windowDays: Int
+    /// The UTC day of this run (for lines without a time and file records); the clock's by default.
+    package var today: Int32
+
+    package init(path: String, windowDays: Int = 30, today: Int32? = nil) {
+        self.path = path
+        self.windowDays = windowDays
+        self.today = today ?? OriginStats.day(of: Int64(Date().timeIntervalSince1970))
+    }
 }
 
 /// Inference options as the command line gives them.
@@ -58,13 +77,23 @@ package enum Pipeline {
         analysisOptions.maxLineBytes = input.maxLineBytes
         analysisOptions.maxOrigins = input.maxOrigins
         let analysis: Analysis
-        do { analysis = try Analyzer.analyze(analysisOptions) } catch {
+        if let state = input.state {
+            analysis = try runIncremental(analysisOptions, state: state, progress: input.progress)
+        } else {
+            let files = InputSet.expand(analysisOptions.paths).map { FileToRead(path: $0) }
+            analysis = try analyzed(analysisOptions, files: files, progress: input.progress).analysis
+        }
+        return (analysis, Inferrer.infer(analysis.evidence, options: options, psl: psl))
+    }
+
+    /// `Analyzer.run` with its errors as corslog's.
+    static func analyzed(_ options: AnalysisOptions, files: [FileToRead], progress: ProgressHandler?) throws(CorsLogError) -> AnalysisRun {
+        do { return try Analyzer.run(options, files: files, progress: progress) } catch {
             switch error.kind {
             case .noInput: throw CorsLogError(.noInput, error.description)
             case .noLineParsed, .formatNotDetected: throw CorsLogError(.dataError, error.description)
             }
         }
-        return (analysis, Inferrer.infer(analysis.evidence, options: options, psl: psl))
     }
 
     /// Merges summary files (`analyze --summary-out`) and decides on the merged

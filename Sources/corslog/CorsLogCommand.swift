@@ -32,9 +32,11 @@ struct CorsLogCommand: ParsableCommand {
 
 /// Runs a library call, turning its error into a message and corslog's exit code.
 func runReporting<T>(_ body: () throws(CorsLogError) -> T) throws -> T {
+    defer { ProgressLine.clear() }
     do {
         return try body()
     } catch {
+        ProgressLine.clear()
         FileOutput.standardError("corslog: error: \(error.message)\n")
         throw ExitCode(error.status.rawValue)
     }

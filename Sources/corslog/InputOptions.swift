@@ -1,5 +1,6 @@
 import ArgumentParser
 import CorsLogKit
+import Foundation
 
 /// Which logs to read and how to parse them.
 struct InputOptions: ParsableArguments {
@@ -30,6 +31,25 @@ struct InputOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Track at most this many distinct origins; beyond, the least-requested half is dropped and the report says so.", valueName: "count"))
     var maxOrigins = 20_000
 
+    @Option(help: ArgumentHelp(
+        "Incremental runs: remember in this file what was read (a renamed or compressed log is recognised) and the evidence by day; read only what is new.",
+        valueName: "file"),
+        completion: .file())
+    var state: String?
+
+    @Option(help: ArgumentHelp("With --state: report on (and keep) this many days, up to the last day with traffic, e.g. 30d.", valueName: "days"))
+    var window: String = "30d"
+
+    /// Days from `--window` (`30d` or `30`).
+    var windowDays: Int? {
+        let digits = window.hasSuffix("d") ? String(window.dropLast()) : window
+        guard let n = Int(digits), (1...3660).contains(n) else { return nil }
+        return n
+    }
+
+    /// A progress line on standard error while reading, when it is a terminal (never under cron).
+    var showsProgress: Bool { isatty(2) == 1 }
+
     var spec: InputSpec {
         var s = InputSpec()
         s.paths = files
@@ -39,11 +59,37 @@ struct InputOptions: ParsableArguments {
         s.jsonFields = jsonField
         s.maxLineBytes = maxLineBytes
         s.maxOrigins = maxOrigins
+        if let state { s.state = StateOptions(path: state, windowDays: windowDays ?? 30) }
+        if showsProgress { s.progress = ProgressLine.show }
         return s
     }
 
     func validate() throws {
         guard maxLineBytes >= 256 else { throw ValidationError("--max-line-bytes must be at least 256") }
         guard maxOrigins >= 16 else { throw ValidationError("--max-origins must be at least 16") }
+        guard windowDays != nil else { throw ValidationError("--window \(window): expected a number of days from 1 to 3660, e.g. 30d") }
+        if state != nil && files.contains("-") {
+            throw ValidationError("--state cannot resume standard input: name the log files")
+        }
+    }
+}
+
+/// `corslog: reading access.log — 1.2 GB, 4,100,000 lines` on standard error, rewritten in place.
+enum ProgressLine {
+    // Written and read on the main thread only (the reader calls back synchronously).
+    nonisolated(unsafe) private static var shown = false
+
+    @Sendable static func show(path: String, bytes: UInt64, lines: Int) {
+        shown = true
+        let mb = Double(bytes) / 1_000_000
+        let size = mb >= 1000 ? String(format: "%.1f GB", mb / 1000) : String(format: "%.0f MB", mb)
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        FileOutput.standardError("\rcorslog: reading \(name) — \(size), \(lines) lines\u{1B}[K")
+    }
+
+    /// Clears the line, if one was shown, before the report or an error.
+    static func clear() {
+        if shown { FileOutput.standardError("\r\u{1B}[K") }
+        shown = false
     }
 }

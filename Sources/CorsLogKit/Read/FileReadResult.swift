@@ -16,6 +16,12 @@ package struct FileReadResult: Sendable, Equatable {
     package var decodedBytes: UInt64
     /// Set when the input could not be read whole; everything before the break was delivered.
     package var error: InputError?
+    /// Decoded bytes through the last line delivered whole, counted from the start of the
+    /// input (a resumed read's skipped bytes included): where the next read resumes.
+    package var resumeOffset: UInt64 = 0
+    /// The first decoded bytes of the input (at most `LineReader.headBytes`), when this
+    /// read saw them: for recognising the same data under another name.
+    package var head: [UInt8]? = nil
 
     package init(path: String, lines: Int = 0, overlongLines: Int = 0, compressed: Bool = false,
                  members: Int = 0, inputBytes: UInt64 = 0, decodedBytes: UInt64 = 0, error: InputError? = nil) {

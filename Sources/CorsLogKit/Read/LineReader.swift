@@ -21,12 +21,35 @@ package struct LineReader: Sendable {
         self.blockSize = max(blockSize, 1)
     }
 
+    /// How many decoded bytes `FileReadResult.head` keeps.
+    package static let headBytes = 4096
+
+    /// Where a read starts: from the beginning, or resuming after bytes an earlier
+    /// run read (`--state`).
+    package struct Start: Sendable, Equatable {
+        /// Decoded bytes to skip (for gzip they are decoded and dropped; a plain file is seeked).
+        package var offset: UInt64
+        /// Lines before `offset`, so that line numbers go on where they were.
+        package var linesBefore: Int
+        /// Keep back a final line without newline (it may still be being written):
+        /// `resumeOffset` then points at its start.
+        package var holdUnterminatedTail: Bool
+
+        package init(offset: UInt64 = 0, linesBefore: Int = 0, holdUnterminatedTail: Bool = false) {
+            self.offset = offset
+            self.linesBefore = linesBefore
+            self.holdUnterminatedTail = holdUnterminatedTail
+        }
+
+        package static let beginning = Start()
+    }
+
     /// Streams `path` ("-" = standard input). Calls onLine(line, lineNumber) for each line WITHOUT its terminator
     /// ("\n" or "\r\n"; a final line without newline is delivered too), 1-based line numbers counting every line
     /// including overlong ones; calls onOverlongLine(lineNumber, totalLength) for a line over maxLineBytes,
     /// which is skipped up to its newline without buffering it.
     /// Never throws: problems end up in FileReadResult.error after delivering everything decodable.
-    package func read(path: String,
+    package func read(path: String, from start: Start = .beginning,
                       onLine: (ByteSlice, Int) -> Void,
                       onOverlongLine: (Int, Int) -> Void) -> FileReadResult {
         let fd: Int32
@@ -46,9 +69,17 @@ package struct LineReader: Sendable {
             }
             if info.st_mode & S_IFMT == S_IFREG {
                 _ = posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL)
+                // A plain file resumes with a seek; gzip has to be decoded from its start.
+                var magic: (UInt8, UInt8) = (0, 0)
+                let n = withUnsafeMutableBytes(of: &magic) { pread(fd, $0.baseAddress, 2, 0) }
+                let gzip = n == 2 && magic.0 == 0x1f && magic.1 == 0x8b
+                if start.offset > 0 && !gzip && lseek(fd, off_t(start.offset), SEEK_SET) >= 0 {
+                    return run(source: .descriptor(fd), name: path, start: start, seeked: true,
+                               onLine: onLine, onOverlongLine: onOverlongLine).result
+                }
             }
         }
-        return run(source: .descriptor(fd), name: path, onLine: onLine, onOverlongLine: onOverlongLine).result
+        return run(source: .descriptor(fd), name: path, start: start, onLine: onLine, onOverlongLine: onOverlongLine).result
     }
 
     /// The same over in-memory bytes (for tests and for replaying a buffered head), name used in errors.
@@ -59,11 +90,13 @@ package struct LineReader: Sendable {
     }
 
     /// The shared engine; also returns the carry high-water mark for tests.
-    func run(source: ByteSource, name: String,
+    /// `seeked`: the source is a plain file already positioned at `start.offset`.
+    func run(source: ByteSource, name: String, start: Start = .beginning, seeked: Bool = false,
              onLine: (ByteSlice, Int) -> Void,
              onOverlongLine: (Int, Int) -> Void) -> (result: FileReadResult, peakCarryBytes: Int) {
         let input = InputBuffer(source: source, capacity: blockSize)
-        let splitter = LineSplitter(maxLineBytes: maxLineBytes)
+        let splitter = LineSplitter(maxLineBytes: maxLineBytes, firstLineNumber: start.linesBefore + 1)
+        let sink = DecodedSink(splitter: splitter, skip: seeked ? 0 : start.offset, keepHead: !seeked)
         var result = FileReadResult(path: name)
         var failure: (kind: InputError.Kind, offset: UInt64)?
 
@@ -76,14 +109,18 @@ package struct LineReader: Sendable {
         }
         if failure == nil {
             result.compressed = input.available >= 2 && input.peek(0) == 0x1f && input.peek(1) == 0x8b
-            if result.compressed {
-                failure = inflateAll(input, splitter, &result, onLine: onLine, onOverlongLine: onOverlongLine)
+            if result.compressed && !seeked {
+                failure = inflateAll(input, sink, &result, onLine: onLine, onOverlongLine: onOverlongLine)
             } else {
-                failure = splitPlain(input, splitter, onLine: onLine, onOverlongLine: onOverlongLine)
-                result.decodedBytes = input.bytesRead
+                result.compressed = false
+                failure = splitPlain(input, sink, onLine: onLine, onOverlongLine: onOverlongLine)
+                result.decodedBytes = input.bytesRead + (seeked ? start.offset : 0)
             }
         }
-        splitter.finish(onLine: onLine, onOverlongLine: onOverlongLine)
+        let held = splitter.finish(holdTail: start.holdUnterminatedTail, onLine: onLine, onOverlongLine: onOverlongLine)
+        let decoded = max(result.decodedBytes, seeked ? start.offset : 0)
+        result.resumeOffset = decoded >= UInt64(held) ? decoded - UInt64(held) : 0
+        result.head = sink.head
         result.lines = splitter.lines
         result.overlongLines = splitter.overlongLines
         result.inputBytes = input.bytesRead
@@ -94,11 +131,11 @@ package struct LineReader: Sendable {
     }
 
     /// Plain input: every block goes straight to the splitter.
-    private func splitPlain(_ input: InputBuffer, _ splitter: LineSplitter,
+    private func splitPlain(_ input: InputBuffer, _ sink: DecodedSink,
                             onLine: (ByteSlice, Int) -> Void,
                             onOverlongLine: (Int, Int) -> Void) -> (kind: InputError.Kind, offset: UInt64)? {
         while true {
-            input.withAvailable { splitter.feed($0, onLine: onLine, onOverlongLine: onOverlongLine) }
+            input.withAvailable { sink.feed($0, onLine: onLine, onOverlongLine: onOverlongLine) }
             input.consume(input.available)
             switch input.refill() {
             case .bytes: continue
@@ -110,7 +147,7 @@ package struct LineReader: Sendable {
 
     /// gzip input: inflate member after member; between members accept only
     /// another member's magic or all-zero padding up to the end.
-    private func inflateAll(_ input: InputBuffer, _ splitter: LineSplitter, _ result: inout FileReadResult,
+    private func inflateAll(_ input: InputBuffer, _ sink: DecodedSink, _ result: inout FileReadResult,
                             onLine: (ByteSlice, Int) -> Void,
                             onOverlongLine: (Int, Int) -> Void) -> (kind: InputError.Kind, offset: UInt64)? {
         guard let inflater = GzipInflater(outputCapacity: blockSize) else {
@@ -134,7 +171,7 @@ package struct LineReader: Sendable {
                 }
                 let step = input.withAvailable { bytes in
                     inflater.inflate(bytes) { decodedBlock in
-                        splitter.feed(decodedBlock, onLine: onLine, onOverlongLine: onOverlongLine)
+                        sink.feed(decodedBlock, onLine: onLine, onOverlongLine: onOverlongLine)
                     }
                 }
                 input.consume(step.consumed)
@@ -200,6 +237,36 @@ package struct LineReader: Sendable {
             case .endOfInput: return nil
             case .failed(let code): return (.readFailed(errno: code), input.bytesRead)
             }
+        }
+    }
+}
+
+/// Where decoded blocks go: the first `LineReader.headBytes` are kept (for
+/// recognising the data later), the first `skip` bytes are dropped (a resumed
+/// read), the rest goes to the splitter.
+private final class DecodedSink {
+    let splitter: LineSplitter
+    private var skip: UInt64
+    private(set) var head: [UInt8]?
+
+    init(splitter: LineSplitter, skip: UInt64, keepHead: Bool) {
+        self.splitter = splitter
+        self.skip = skip
+        self.head = keepHead ? [] : nil
+    }
+
+    func feed(_ block: UnsafeBufferPointer<UInt8>, onLine: (ByteSlice, Int) -> Void, onOverlongLine: (Int, Int) -> Void) {
+        if let h = head, h.count < LineReader.headBytes {
+            head!.append(contentsOf: block.prefix(LineReader.headBytes - h.count))
+        }
+        if skip == 0 {
+            splitter.feed(block, onLine: onLine, onOverlongLine: onOverlongLine)
+        } else if UInt64(block.count) <= skip {
+            skip -= UInt64(block.count)
+        } else {
+            let rest = UnsafeBufferPointer(rebasing: block[Int(skip)...])
+            skip = 0
+            splitter.feed(rest, onLine: onLine, onOverlongLine: onOverlongLine)
         }
     }
 }

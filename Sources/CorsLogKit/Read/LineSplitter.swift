@@ -41,9 +41,10 @@ final class LineSplitter {
     private static let lf = UInt8(ascii: "\n")
     private static let cr = UInt8(ascii: "\r")
 
-    init(maxLineBytes: Int) {
+    init(maxLineBytes: Int, firstLineNumber: Int = 1) {
         self.maxLineBytes = max(maxLineBytes, 1)
         self.carry = .allocate(capacity: self.maxLineBytes)
+        self.lineNumber = max(firstLineNumber, 1) - 1
     }
 
     deinit { carry.deallocate() }
@@ -81,8 +82,18 @@ final class LineSplitter {
         }
     }
 
-    /// Ends the input: an unfinished final line is delivered (or counted as overlong).
-    func finish(onLine: (ByteSlice, Int) -> Void, onOverlongLine: (Int, Int) -> Void) {
+    /// Ends the input: an unfinished final line is delivered (or counted as overlong),
+    /// or, with `holdTail`, kept back (a line still being written, read next time):
+    /// returns how many bytes were held back.
+    @discardableResult
+    func finish(holdTail: Bool = false, onLine: (ByteSlice, Int) -> Void, onOverlongLine: (Int, Int) -> Void) -> Int {
+        if holdTail {
+            let held = pendingCR ? carryCount + 1 : skipping ? skippedBytes : carryCount
+            pendingCR = false
+            skipping = false
+            carryCount = 0
+            return held
+        }
         if pendingCR {
             // A CR right before end of input is content (no LF follows): maxLineBytes + 1 bytes.
             pendingCR = false
@@ -95,6 +106,7 @@ final class LineSplitter {
         } else if carryCount > 0 {
             deliverCarry(count: carryCount, onLine: onLine)
         }
+        return 0
     }
 
     /// A line whose LF is at `segment + length`; earlier parts may be in the carry.

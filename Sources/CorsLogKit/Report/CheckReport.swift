@@ -111,6 +111,7 @@ package struct CheckReport: Sendable {
             + "\(ReportText.count(a.input.lines)) lines: \(ReportText.count(a.input.parsed)) parsed, "
             + "\(ReportText.count(a.input.skipped)) skipped, \(ReportText.count(a.input.blank)) blank; \(ReportText.formatLine(a))")
         if let period = ReportText.period(a.evidence) { out.append("Period: \(period)") }
+        if let state = ReportText.stateLine(a) { out.append("\(state)") }
         out.append(windowLine)
         out.append(failOnLine)
         out.append("")
@@ -147,6 +148,7 @@ package struct CheckReport: Sendable {
         out.append("- Input: \(a.input.files.count) file(s), \(ReportText.count(a.input.lines)) lines, "
             + "\(ReportText.count(a.input.parsed)) parsed, \(ReportText.count(a.input.skipped)) skipped; \(ReportText.formatLine(a))")
         if let period = ReportText.period(a.evidence) { out.append("- Period: \(period)") }
+        if let state = ReportText.stateLine(a) { out.append("- \(state)") }
         out.append("- \(windowLine)")
         out.append("- \(failOnLine)")
         for err in a.input.errors { out.append("- **Input error:** \(cell(err.description))") }
@@ -199,6 +201,8 @@ package struct CheckJSONReport: Codable, Sendable {
         var complete: Bool
         var firstSeen: String?
         var lastSeen: String?
+        /// Only for an incremental run (`--state`).
+        var state: JSONReport.StateEntry?
     }
     struct Window: Codable, Sendable {
         var hasTime: Bool
@@ -250,7 +254,8 @@ package struct CheckJSONReport: Codable, Sendable {
                       },
                       lines: a.input.lines, parsed: a.input.parsed, skipped: a.input.skipped,
                       complete: a.input.errors.isEmpty,
-                      firstSeen: a.evidence.firstSeen.map(Timestamp.iso8601), lastSeen: a.evidence.lastSeen.map(Timestamp.iso8601))
+                      firstSeen: a.evidence.firstSeen.map(Timestamp.iso8601), lastSeen: a.evidence.lastSeen.map(Timestamp.iso8601),
+                      state: a.incremental.map(JSONReport.StateEntry.init))
         window = Window(hasTime: res.hasTime, staleAfter: res.staleAfter, asOf: res.asOf.map(CheckReport.day),
                         since: res.windowStart.map(CheckReport.day))
         failOn = Finding.Kind.allCases.filter(res.failOn.contains).map(\.rawValue)

@@ -38,6 +38,30 @@ package struct JSONReport: Codable, Sendable {
         var skippedExamples: [Skipped]
         var firstSeen: String?
         var lastSeen: String?
+        /// Only for an incremental run (`--state`).
+        var state: StateEntry?
+    }
+    /// What an incremental run's evidence covers.
+    package struct StateEntry: Codable, Sendable {
+        var path: String
+        var windowDays: Int
+        var firstDay: String?
+        var lastDay: String?
+        var days: Int
+        var filesResumed: Int
+        var filesAlreadyRead: Int
+        var bytesNotReadAgain: UInt64
+
+        init(_ s: IncrementalInfo) {
+            path = s.statePath
+            windowDays = s.windowDays
+            firstDay = s.firstDay.map(DayText.text)
+            lastDay = s.lastDay.map(DayText.text)
+            days = s.days
+            filesResumed = s.filesResumed
+            filesAlreadyRead = s.filesAlreadyRead
+            bytesNotReadAgain = s.bytesSkipped
+        }
     }
     package struct Traffic: Codable, Sendable {
         var linesWithoutOrigin: Int
@@ -145,7 +169,8 @@ package struct JSONReport: Codable, Sendable {
             },
             lines: inp.lines, parsed: inp.parsed, skipped: inp.skipped, blank: inp.blank,
             skippedExamples: inp.skippedExamples.map { Skipped(file: $0.file, line: $0.line, reason: $0.reason) },
-            firstSeen: e.firstSeen.map(Timestamp.iso8601), lastSeen: e.lastSeen.map(Timestamp.iso8601))
+            firstSeen: e.firstSeen.map(Timestamp.iso8601), lastSeen: e.lastSeen.map(Timestamp.iso8601),
+            state: analysis.incremental.map(StateEntry.init))
         traffic = Traffic(linesWithoutOrigin: e.linesWithoutOrigin, sameOriginRequests: e.sameOriginRequests,
                           crossOriginRequests: e.crossOriginRequests, nullOriginRequests: e.null.requests,
                           invalidOriginRequests: e.invalid.requests)

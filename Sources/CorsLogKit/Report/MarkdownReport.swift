@@ -9,6 +9,7 @@ package enum MarkdownReport {
         out.append("- Input: \(a.input.files.count) file(s), \(ReportText.count(a.input.lines)) lines, "
             + "\(ReportText.count(a.input.parsed)) parsed, \(ReportText.count(a.input.skipped)) skipped; \(ReportText.formatLine(a))")
         if let period = ReportText.period(e) { out.append("- Period: \(period)") }
+        if let state = ReportText.stateLine(a) { out.append("- \(state)") }
         out.append("- Cross-origin requests: \(ReportText.count(e.crossOriginRequests)); same-origin: "
             + "\(ReportText.count(e.sameOriginRequests)); null: \(ReportText.count(e.null.requests)); invalid: \(ReportText.count(e.invalid.requests))")
         for err in a.input.errors { out.append("- **Input error:** \(cell(err.description))") }

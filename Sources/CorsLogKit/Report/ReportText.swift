@@ -65,6 +65,30 @@ enum ReportText {
         return "\(Timestamp.iso8601(f)) to \(Timestamp.iso8601(l))"
     }
 
+    /// "State: state.json holds 7 days (2025-11-01 to 2025-11-07, window 30 days); this run: 1 file resumed, 2 already read (1.2 MB not read again)".
+    static func stateLine(_ a: Analysis) -> String? {
+        guard let s = a.incremental else { return nil }
+        var text = "State: \(s.statePath) holds \(count(s.days)) day\(s.days == 1 ? "" : "s")"
+        if let f = s.firstDay, let l = s.lastDay {
+            text += " (\(DayText.text(f)) to \(DayText.text(l)), window \(s.windowDays) days)"
+        } else {
+            text += " (window \(s.windowDays) days)"
+        }
+        let fresh = a.input.files.count - s.filesResumed
+        text += "; this run: \(count(fresh)) new file\(fresh == 1 ? "" : "s"), \(count(s.filesResumed)) resumed, "
+            + "\(count(s.filesAlreadyRead)) already read; \(bytes(s.bytesSkipped)) not read again"
+        return text
+    }
+
+    /// "1.2 MB".
+    static func bytes(_ n: UInt64) -> String {
+        let v = Double(n)
+        if v >= 1e9 { return "\((v / 1e8).rounded() / 10) GB" }
+        if v >= 1e6 { return "\((v / 1e5).rounded() / 10) MB" }
+        if v >= 1e3 { return "\((v / 1e2).rounded() / 10) kB" }
+        return "\(n) bytes"
+    }
+
     static func formatLine(_ a: Analysis) -> String {
         var s = "format \(a.format.name)"
         if let d = a.detection { s += " (detected: fits \(d.parsed) of the first \(d.sampled) lines)" }

@@ -15,6 +15,7 @@ package enum TextReport {
              f.error.map { "ERROR: \($0.description)" } ?? ""]
         }))
         if let period = ReportText.period(e) { out.append("Period: \(period)") }
+        if let state = ReportText.stateLine(a) { out.append("\(state)") }
         out.append("Traffic: \(ReportText.count(e.crossOriginRequests)) cross-origin requests "
             + "from \(ReportText.count(e.origins.values.filter { $0.requests > 0 }.count)) origins"
             + " (\(ReportText.count(e.null.requests)) with Origin null, \(ReportText.count(e.invalid.requests)) with an invalid origin); "

@@ -1,0 +1,240 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// The state of incremental runs (`--state FILE`): what was already read of each
+/// log file, and the evidence so far in one bucket per UTC day, so the next run
+/// reads only new bytes and `--window` reports on the last days without
+/// re-reading old logs.
+///
+///     {"corslog_state": 1, "corslog_version": "0.1.0", "source": "origin-header",
+///      "sites": [...], "format": {...}, "files": [{...}], "days": {"2025-11-01": {evidence}}}
+///
+/// Written atomically (a temporary file beside it, then rename); read strictly:
+/// a corrupt file, or one written by a newer corslog, is an error naming the file,
+/// never a silent fresh start. `StateLock` keeps two runs from using it at once.
+package struct StateFile: Sendable {
+    package static let formatVersion = 1
+
+    /// One log file already read.
+    package struct FileRecord: Sendable, Equatable, Codable {
+        package var path: String
+        package var device: UInt64
+        package var inode: UInt64
+        package var size: UInt64
+        package var modified: Int64
+        package var compressed: Bool
+        /// Decoded bytes the head hash covers (at most `LineReader.headBytes`).
+        package var headLength: Int
+        /// FNV-1a of those bytes, 16 hex digits.
+        package var headHash: String
+        /// Decoded bytes read (through the last complete line).
+        package var offset: UInt64
+        /// Lines read.
+        package var lines: Int
+        /// The UTC day of the run that last saw it (records unseen for a window are dropped).
+        package var lastSeenDay: Int32
+
+        enum CodingKeys: String, CodingKey {
+            case path, device, inode, size, modified, compressed, offset, lines
+            case headLength = "head_length"
+            case headHash = "head_hash"
+            case lastSeenDay = "last_seen_day"
+        }
+    }
+
+    package var source: OriginSource?
+    package var sites: [Origin]
+    package var format: FormatInfo?
+    package var files: [FileRecord]
+    package var days: [Int32: Evidence]
+
+    package init(sites: [Origin]) {
+        source = nil
+        self.sites = sites
+        format = nil
+        files = []
+        days = [:]
+    }
+
+    // MARK: - Matching files
+
+    /// The record whose data `identity` continues: the same head, preferring the
+    /// same inode (a renamed file) over another (a compressed copy).
+    package func record(for identity: FileIdentity) -> Int? {
+        var best: Int? = nil
+        for (i, r) in files.enumerated() {
+            guard r.headLength <= identity.head.count,
+                  HashText.hex(identity.headHash(length: r.headLength)) == r.headHash else { continue }
+            // An empty head matches anything: only the same inode counts then.
+            let sameInode = r.device == identity.device && r.inode == identity.inode
+            if r.headLength == 0 && !sameInode { continue }
+            if sameInode { return i }
+            if best == nil || files[best!].offset < r.offset { best = i }
+        }
+        return best
+    }
+
+    // MARK: - Days
+
+    /// Drops the days before `firstDay` and file records unseen since then.
+    package mutating func keep(from firstDay: Int32) {
+        days = days.filter { $0.key >= firstDay }
+        files = files.filter { $0.lastSeenDay >= firstDay }
+    }
+
+    /// The evidence of the days from `firstDay` on, merged.
+    package func evidence(from firstDay: Int32?, capacity: Int, source: OriginSource) -> Evidence {
+        var e = Evidence(source: self.source ?? source)
+        e.originCap.capacity = capacity
+        for (day, d) in days.sorted(by: { $0.key < $1.key }) where firstDay == nil || day >= firstDay! {
+            e.merge(d, capacity: capacity)
+        }
+        return e
+    }
+
+    /// Caps each day's bucket at `perDay` origins (the most requested kept, the rest
+    /// counted in its `origin_cap`), so a flood of distinct origins cannot grow the file without bound.
+    package mutating func capDays(perDay: Int) {
+        for (day, e) in days where e.origins.count > perDay {
+            var capped = Evidence(source: e.source)
+            capped.merge(e, capacity: perDay)
+            days[day] = capped
+        }
+    }
+
+    // MARK: - Reading and writing
+
+    package func encoded() -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        // Plain values, strings and numbers: encoding cannot fail.
+        return String(decoding: try! encoder.encode(Layout(self)), as: UTF8.self) + "\n"
+    }
+
+    /// Reads the state at `path`; nil when there is none yet.
+    package static func load(path: String) throws(CorsLogError) -> StateFile? {
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw CorsLogError(.noInput, "\(path): cannot read the state file")
+        }
+        struct Probe: Decodable {
+            var version: Int?
+            enum CodingKeys: String, CodingKey { case version = "corslog_state" }
+        }
+        guard let probe = try? JSONDecoder().decode(Probe.self, from: data), let version = probe.version else {
+            throw CorsLogError(.dataError, "\(path): not a corslog state file (no corslog_state key), or corrupt; "
+                + "move it away to start afresh (everything will be read again)")
+        }
+        guard version <= formatVersion else {
+            throw CorsLogError(.dataError, "\(path): state format \(version) was written by a newer corslog; "
+                + "this corslog \(CorsLogVersion.current) reads format \(formatVersion)")
+        }
+        do {
+            return try JSONDecoder().decode(Layout.self, from: data).state
+        } catch let error as DecodingError {
+            throw CorsLogError(.dataError, "\(path): corrupt state file: \(SummaryDecoding.describe(error))")
+        } catch {
+            throw CorsLogError(.dataError, "\(path): corrupt state file: \(error)")
+        }
+    }
+
+    /// Writes the state atomically: a temporary file in the same folder, flushed, then renamed over.
+    package func write(to path: String) throws(CorsLogError) {
+        let url = URL(fileURLWithPath: path)
+        let temp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
+        do {
+            try Data(encoded().utf8).write(to: temp)
+            let fd = open(temp.path, O_RDONLY | O_CLOEXEC)
+            if fd >= 0 { fsync(fd); close(fd) }
+            guard rename(temp.path, path) == 0 else {
+                throw CorsLogError(.cannotCreate, "\(path): cannot replace the state file: \(InputError.message(for: errno))")
+            }
+        } catch let error as CorsLogError {
+            try? FileManager.default.removeItem(at: temp)
+            throw error
+        } catch {
+            try? FileManager.default.removeItem(at: temp)
+            throw CorsLogError(.cannotCreate, "\(path): cannot write the state file: \(error.localizedDescription)")
+        }
+    }
+
+    private struct Layout: Codable {
+        var corslogState: Int
+        var corslogVersion: String
+        var source: OriginSource?
+        var sites: [Origin]
+        var format: FormatInfo?
+        var files: [FileRecord]
+        var days: [String: Evidence]
+
+        enum CodingKeys: String, CodingKey {
+            case source, sites, format, files, days
+            case corslogState = "corslog_state"
+            case corslogVersion = "corslog_version"
+        }
+
+        init(_ s: StateFile) {
+            corslogState = StateFile.formatVersion
+            corslogVersion = CorsLogVersion.current
+            source = s.source
+            sites = s.sites.sorted()
+            format = s.format
+            files = s.files.sorted { $0.path != $1.path ? $0.path < $1.path : $0.inode < $1.inode }
+            days = Dictionary(uniqueKeysWithValues: s.days.map { (DayText.text($0.key), $0.value) })
+        }
+
+        var state: StateFile {
+            get throws {
+                var s = StateFile(sites: sites)
+                s.source = source
+                s.format = format
+                s.files = files
+                for (text, e) in days {
+                    guard let day = DayText.parse(text) else {
+                        throw DecodingError.dataCorrupted(.init(codingPath: [CodingKeys.days], debugDescription: "\(text) is not a date YYYY-MM-DD"))
+                    }
+                    guard source == nil || e.source == source else {
+                        throw DecodingError.dataCorrupted(.init(codingPath: [CodingKeys.days], debugDescription: "day \(text) was read from another field"))
+                    }
+                    s.days[day] = e
+                }
+                for f in files {
+                    guard f.headLength >= 0, f.headLength <= LineReader.headBytes, f.headHash.utf8.count == 16,
+                          UInt64(f.headHash, radix: 16) != nil, f.lines >= 0,
+                          !f.path.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7f }) else {
+                        throw DecodingError.dataCorrupted(.init(codingPath: [CodingKeys.files], debugDescription: "a file record is malformed (\(LogText.escaped(f.path)))"))
+                    }
+                }
+                return s
+            }
+        }
+    }
+}
+
+/// An exclusive lock beside the state file (`STATE.lock`, `flock`), held for a
+/// whole run: a second run at the same time stops with a clear error instead of
+/// interleaving its writes. The lock goes when the process ends, even killed.
+package final class StateLock {
+    private let fd: Int32
+
+    package init(statePath: String) throws(CorsLogError) {
+        let path = statePath + ".lock"
+        fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            throw CorsLogError(.cannotCreate, "\(path): cannot create the lock file: \(InputError.message(for: errno))")
+        }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            close(fd)
+            throw CorsLogError(.busy, "\(path): another corslog run is using \(statePath); try again when it has finished")
+        }
+    }
+
+    deinit {
+        flock(fd, LOCK_UN)
+        close(fd)
+    }
+}
