@@ -24,6 +24,7 @@ struct CorsLogCommand: ParsableCommand {
               65  data error: no line matched the format, a bad definition or list
               66  no input could be opened
               73  an output file could not be written
+              75  another run holds the --state file's lock: try again later
             """,
         version: CorsLogVersion.current,
         subcommands: [Analyze.self, Check.self, Propose.self, Render.self, Merge.self, LogFormatCommand.self]

@@ -129,6 +129,12 @@ import Testing
         let saved = try String(contentsOfFile: state, encoding: .utf8)
         #expect(!saved.contains("\"2025-11-04\""), "days before the window are not kept")
         #expect(saved.contains("\"2025-11-05\""))
+        // The same decisions as one run over those three days' lines alone.
+        let lastDays = try sampleLines().filter { l in ["[05/Nov/2025:", "[06/Nov/2025:", "[07/Nov/2025:"].contains { l.contains($0) } }
+        let only = dir.appendingPathComponent("last-days.log").path
+        try (lastDays.joined(separator: "\n") + "\n").write(toFile: only, atomically: true, encoding: .utf8)
+        let direct = try runProcess(bin, ["analyze", "--output", "json"] + site + [only])
+        #expect(try decisions(r.out) == decisions(direct.out))
     }
 
     @Test func aBrokenOrNewerStateIsAnErrorAndIsLeftAlone() throws {
