@@ -170,7 +170,15 @@ struct ExpressRealServerTests {
                 "Access-Control-Request-Headers: authorization"])
             _ = try server.request("/v1/orders", headers: ["Origin: https://evil.test\"quote"])
             _ = try server.request("/v1/orders", headers: [])
-            var options = AnalysisOptions(paths: [server.dir.appendingPathComponent("access.log").path])
+            // The app writes a line on the response's 'finish' event, which may come after
+            // curl has its answer: wait (at most 5 s) for the five lines.
+            let logPath = server.dir.appendingPathComponent("access.log").path
+            for _ in 0..<100 {
+                let text = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
+                if text.split(separator: "\n").count >= 5 { break }
+                usleep(50_000)
+            }
+            var options = AnalysisOptions(paths: [logPath])
             options.format = .given(LogFormat.preset("json")!)
             let a = try Analyzer.analyze(options)
             #expect(a.input.parsed == 5, "four requests and the start-up probe")
