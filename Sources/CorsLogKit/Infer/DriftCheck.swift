@@ -235,13 +235,7 @@ package struct CheckOptions: Sendable, Equatable {
     }
 
     /// Parses `--as-of YYYY-MM-DD` to a day number.
-    package static func day(_ text: String) -> Int32? {
-        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-              let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
-              (1...12).contains(m), (1...31).contains(d) else { return nil }
-        return Int32(LogTime.daysFromCivil(y, m, d))
-    }
+    package static func day(_ text: String) -> Int32? { DayText.parse(text) }
 }
 
 /// One thing `check` found.

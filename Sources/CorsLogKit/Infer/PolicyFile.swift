@@ -187,13 +187,10 @@ package enum PolicyFile {
             func day(_ key: String) throws(CorsLogError) -> Int64? {
                 guard let n = m[key] else { return nil }
                 let text = try string(n, "evidence \(key)")
-                let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-                guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-                      let y = Int(parts[0]), let mo = Int(parts[1]), let d = Int(parts[2]),
-                      (1...12).contains(mo), (1...31).contains(d) else {
+                guard let day = DayText.parse(text) else {
                     throw error(n, "evidence \(key) \"\(text)\": expected a date YYYY-MM-DD")
                 }
-                return Int64(LogTime.daysFromCivil(y, mo, d)) * 86_400
+                return Int64(day) * 86_400
             }
             let from = try day("from"), to = try day("to")
             guard (from == nil) == (to == nil) else { throw error(node, "evidence needs both from and to, or neither") }

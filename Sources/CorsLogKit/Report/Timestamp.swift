@@ -34,3 +34,19 @@ enum Timestamp {
         String(v).leftPadded(width)
     }
 }
+
+/// UTC days as `YYYY-MM-DD`.
+enum DayText {
+    static func text(_ day: Int32) -> String { Timestamp.day(Int64(day) * 86_400) }
+
+    static func parse(_ text: String) -> Int32? {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+              let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
+              (1...12).contains(m), (1...31).contains(d) else { return nil }
+        let day = LogTime.daysFromCivil(y, m, d)
+        // 2025-02-31 would roll over to March: only dates that print back as written.
+        guard text == Timestamp.day(Int64(day) * 86_400) else { return nil }
+        return Int32(day)
+    }
+}
