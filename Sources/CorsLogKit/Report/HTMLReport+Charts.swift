@@ -115,9 +115,10 @@ extension HTMLReport {
         }
         legend.append("</ul>")
 
-        var caption = "Requests per \(unit) (UTC) of the \(ReportText.count(min(topOrigins, seen.count))) origins with the most requests, "
-            + "stacked allow (blues and greens), review (ambers), deny (reds, hatched)"
-        if !rest.isEmpty { caption += "; the other \(ReportText.count(rest.count)) origins grouped by decision" }
+        let drawn = min(topOrigins, seen.count)
+        var caption = "Requests per \(unit) (UTC) of " + (drawn == 1 ? "the origin" : "the \(ReportText.count(drawn)) origins with the most requests")
+            + ", stacked allow (blues and greens), review (ambers), deny (reds, hatched)"
+        if !rest.isEmpty { caption += "; the other \(ReportText.count(rest.count)) origin\(rest.count == 1 ? "" : "s") grouped by decision" }
         if invalidRequests > 0 { caption += ". The \(ReportText.count(invalidRequests)) requests with an invalid origin have no per-day counts and are not drawn" }
         let numbers = table(
             caption: "Requests per \(unit)",

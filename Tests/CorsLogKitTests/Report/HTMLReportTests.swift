@@ -212,6 +212,19 @@ import Testing
         #expect(labels.first == "2025-01-01" && labels.count <= 9, "\(labels)")
     }
 
+    @Test func anIncrementalRunSaysWhatTheStateHolds() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("corslog-html-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let state = dir.appendingPathComponent("state.json").path
+        let r = try runProcess(PackagePaths.executable.path, ["analyze", "--site", "https://api.example.com", "--output", "html",
+                                                              "--state", state, Self.samples])
+        #expect(r.status == 0, "\(r.err)")
+        let facts = try #require(try Node.parse(r.out).first { $0.name == "ul" && $0["class"] == "facts" })
+        #expect(facts.children.contains { $0.text.hasPrefix("State: \(state) holds 7 days (2025-11-01 to 2025-11-07, window 30 days)") },
+                "\(facts.text)")
+    }
+
     @Test func escapeCoversQuotesAngleBracketsAmpersandsAndControls() {
         #expect(HTMLReport.escape("<a href=\"x\" title='y'>&amp;</a>") == "&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;amp;&lt;/a&gt;")
         #expect(HTMLReport.escape("a\u{0}b\u{1B}c\u{7F}d\u{FFFE}") == "a\\x00b\\x1Bc\\x7Fd\\xFFFE")
