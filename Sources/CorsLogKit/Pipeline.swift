@@ -51,13 +51,14 @@ package struct InferenceSpec: Sendable {
 
 /// The report formats of `analyze`.
 package enum ReportFormat: String, CaseIterable, Sendable {
-    case text, json, markdown
+    case text, json, markdown, html
 
     package func render(_ a: Analysis, _ i: Inference) -> String {
         switch self {
         case .text: TextReport.render(a, i)
         case .json: JSONReport(analysis: a, inference: i).encoded()
         case .markdown: MarkdownReport.render(a, i)
+        case .html: HTMLReport.render(a, i)
         }
     }
 }

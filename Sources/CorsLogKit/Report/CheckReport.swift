@@ -27,6 +27,8 @@ package struct CheckReport: Sendable {
         case .text: text
         case .markdown: markdown
         case .json: CheckJSONReport(self).encoded()
+        // The text report in a self-contained page (no charts yet).
+        case .html: HTMLReport.page(title: "corslog check", preformatted: text)
         }
     }
 

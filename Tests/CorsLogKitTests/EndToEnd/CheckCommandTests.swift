@@ -61,6 +61,11 @@ import Testing
             #expect(r.status == 1, "\(output): \(r.err)")
             Expected.check(clean(r.out, dir), named: name)
         }
+        // --output html: the text report, escaped, in a self-contained page.
+        let text = try runProcess(bin, ["check", "--output", "text", "--policy", policy, "\(samples)/nginx/"])
+        let page = try runProcess(bin, ["check", "--output", "html", "--policy", policy, "\(samples)/nginx/"])
+        #expect(page.status == 1, "\(page.err)")
+        #expect(page.out.hasPrefix("<!DOCTYPE html>") && page.out.contains("<pre>" + HTMLReport.escape(text.out) + "</pre>"))
         let r = try runProcess(bin, ["check", "--output", "json", "--policy", policy, "\(samples)/nginx/"])
         let report = try json(r.out)
         let findings = report["findings"] as! [[String: Any]]
@@ -177,7 +182,7 @@ import Testing
         let policy = dir.appendingPathComponent("partner.yaml")
         try "version: 1\nsite: [https://api.example.com]\norigins: [https://shop.partner.example]\nmethods: [PUT]\n"
             .write(to: policy, atomically: true, encoding: .utf8)
-        for output in ["text", "markdown", "json"] {
+        for output in ["text", "markdown", "json", "html"] {
             let r = try runProcess(bin, ["check", "--format", "nginx-cors", "--output", output, "--policy", policy.path, log.path])
             #expect(r.status == 1, "\(output): \(r.err)")
             #expect(r.out.contains("content-type"), "the partner's real header is a refused preflight")

@@ -8,7 +8,7 @@ import Testing
     let samples = PackagePaths.samples.path
 
     @Test func analyzeOnTheNginxSamplesMatchesTheRecordedReports() throws {
-        for (output, name) in [("json", "samples-nginx.json"), ("text", "samples-nginx.txt"), ("markdown", "samples-nginx.md")] {
+        for (output, name) in [("json", "samples-nginx.json"), ("text", "samples-nginx.txt"), ("markdown", "samples-nginx.md"), ("html", "samples-nginx.html")] {
             let r = try runProcess(bin, ["analyze", "--site", "https://api.example.com", "--output", output, "\(samples)/nginx/"])
             #expect(r.status == 0, "\(r.err)")
             Expected.check(r.out.replacingOccurrences(of: samples, with: "samples"), named: name)
