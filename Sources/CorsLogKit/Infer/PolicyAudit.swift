@@ -246,8 +246,10 @@ package struct PolicyAudit: Sendable, Equatable {
         func part(_ t: Tally, _ what: String, invalid: Int = 0) -> String? {
             guard t.requests > 0 else { return nil }
             var text = "\(what) for \(ReportText.count(t.requests)) request\(t.requests == 1 ? "" : "s")"
-            text += " from \(ReportText.count(t.origins)) origin\(t.origins == 1 ? "" : "s")" + (t.includesNull ? " (null among them)" : "")
-            if invalid > 0 { text += " (\(ReportText.count(invalid)) with an invalid Origin value)" }
+            text += " from \(ReportText.count(t.origins)) origin\(t.origins == 1 ? "" : "s")"
+            let notes = [t.includesNull ? "null among them" : nil,
+                         invalid > 0 ? "\(ReportText.count(invalid)) with an invalid Origin value" : nil].compactMap { $0 }
+            if !notes.isEmpty { text += " (" + notes.joined(separator: "; ") + ")" }
             return text
         }
         var parts = [part(s.wildcard, "*"), part(s.echoed, "the request's Origin echoed", invalid: s.invalidEchoed),
