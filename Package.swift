@@ -35,7 +35,7 @@ let package = Package(
         .testTarget(
             name: "CorsLogKitTests",
             dependencies: ["CorsLogKit", "corslog"],
-            exclude: ["Expected"]
+            exclude: ["Expected", "Infer/Fixtures"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -253,7 +253,8 @@ private final class Run {
                 source: source, sites: options.sites, protected: options.protectedOrigins,
                 capacity: options.maxOrigins,
                 hasRequestMethodField: format.fields.contains(.requestMethodHeader),
-                hasHostField: format.fields.contains(.host))
+                hasHostField: format.fields.contains(.host),
+                allowOriginField: AnswerField(format))
         }
         self.collector = make()
         if options.byDay {

@@ -16,6 +16,7 @@ extension Evidence: Codable {
         case source, origins, null, invalid, hosts
         case linesWithoutOrigin = "lines_without_origin"
         case sameOriginRequests = "same_origin_requests"
+        case answeredRequests = "answered_requests"
         case originCap = "origin_cap"
         case firstSeen = "first_seen"
         case lastSeen = "last_seen"
@@ -52,6 +53,7 @@ extension Evidence: Codable {
         try c.encode(hosts, forKey: .hosts)
         try c.encode(linesWithoutOrigin, forKey: .linesWithoutOrigin)
         try c.encode(sameOriginRequests, forKey: .sameOriginRequests)
+        try c.encode(answeredRequests, forKey: .answeredRequests)
         try c.encode(originCap, forKey: .originCap)
         try c.encodeIfPresent(firstSeen, forKey: .firstSeen)
         try c.encodeIfPresent(lastSeen, forKey: .lastSeen)
@@ -71,6 +73,8 @@ extension Evidence: Codable {
         hosts = try c.decode(TopValues.self, forKey: .hosts)
         linesWithoutOrigin = try c.decode(Count.self, forKey: .linesWithoutOrigin).value
         sameOriginRequests = try c.decode(Count.self, forKey: .sameOriginRequests).value
+        // Absent from files written before the policy audit.
+        answeredRequests = try c.decodeIfPresent(Count.self, forKey: .answeredRequests)?.value ?? 0
         originCap = try c.decode(OriginCap.self, forKey: .originCap)
         firstSeen = try c.decodeIfPresent(Int64.self, forKey: .firstSeen)
         lastSeen = try c.decodeIfPresent(Int64.self, forKey: .lastSeen)
@@ -196,7 +200,11 @@ extension OriginStats: Codable {
 }
 
 extension AllowOriginAnswers: Codable {
-    private enum CodingKeys: String, CodingKey { case none, wildcard, echoed, other }
+    private enum CodingKeys: String, CodingKey {
+        case none, wildcard, echoed, other
+        case echoedWithCredentials = "echoed_with_credentials"
+        case wildcardWithCredentials = "wildcard_with_credentials"
+    }
 
     package func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
@@ -204,6 +212,8 @@ extension AllowOriginAnswers: Codable {
         try c.encode(wildcard, forKey: .wildcard)
         try c.encode(echoed, forKey: .echoed)
         try c.encode(other, forKey: .other)
+        try c.encode(echoedWithCredentials, forKey: .echoedWithCredentials)
+        try c.encode(wildcardWithCredentials, forKey: .wildcardWithCredentials)
     }
 
     package init(from decoder: any Decoder) throws {
@@ -213,17 +223,32 @@ extension AllowOriginAnswers: Codable {
         wildcard = try c.decode(Count.self, forKey: .wildcard).value
         echoed = try c.decode(Count.self, forKey: .echoed).value
         other = try c.decode(Count.self, forKey: .other).value
+        // Absent from files written before the policy audit.
+        echoedWithCredentials = try c.decodeIfPresent(Count.self, forKey: .echoedWithCredentials)?.value ?? 0
+        wildcardWithCredentials = try c.decodeIfPresent(Count.self, forKey: .wildcardWithCredentials)?.value ?? 0
+        guard echoedWithCredentials <= echoed, wildcardWithCredentials <= wildcard else {
+            throw DecodingError.dataCorruptedError(forKey: .echoedWithCredentials, in: c,
+                                                   debugDescription: "more credentialed answers than answers")
+        }
     }
 }
 
 extension InvalidOrigins: Codable {
-    private enum CodingKeys: String, CodingKey { case requests, examples, byReason = "by_reason" }
+    private enum CodingKeys: String, CodingKey {
+        case requests, examples, answers
+        case byReason = "by_reason"
+        case credentialedResponses = "credentialed_responses"
+        case echoExamples = "echo_examples"
+    }
 
     package func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(requests, forKey: .requests)
         try c.encode(Dictionary(uniqueKeysWithValues: byReason.map { ($0.key.rawValue, $0.value) }), forKey: .byReason)
         try c.encode(examples, forKey: .examples)
+        try c.encode(answers, forKey: .answers)
+        try c.encode(credentialedResponses, forKey: .credentialedResponses)
+        try c.encode(echoExamples, forKey: .echoExamples)
     }
 
     package init(from decoder: any Decoder) throws {
@@ -239,6 +264,13 @@ extension InvalidOrigins: Codable {
         examples = try c.decode([LogText].self, forKey: .examples).map(\.text)
         guard examples.count <= Self.maxExamples else {
             throw DecodingError.dataCorruptedError(forKey: .examples, in: c, debugDescription: "too many examples")
+        }
+        // Absent from files written before the policy audit.
+        answers = try c.decodeIfPresent(AllowOriginAnswers.self, forKey: .answers) ?? AllowOriginAnswers()
+        credentialedResponses = try c.decodeIfPresent(Count.self, forKey: .credentialedResponses)?.value ?? 0
+        echoExamples = try c.decodeIfPresent([LogText].self, forKey: .echoExamples)?.map(\.text) ?? []
+        guard echoExamples.count <= Self.maxExamples else {
+            throw DecodingError.dataCorruptedError(forKey: .echoExamples, in: c, debugDescription: "too many examples")
         }
     }
 }

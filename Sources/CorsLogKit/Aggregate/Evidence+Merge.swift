@@ -13,6 +13,7 @@ extension Evidence {
         hosts.merge(other.hosts)
         linesWithoutOrigin += other.linesWithoutOrigin
         sameOriginRequests += other.sameOriginRequests
+        answeredRequests += other.answeredRequests
         originCap.capacity = max(originCap.capacity, other.originCap.capacity, capacity)
         originCap.prunes += other.originCap.prunes
         originCap.evictedOrigins += other.originCap.evictedOrigins
@@ -41,5 +42,8 @@ extension InvalidOrigins {
         requests += other.requests
         byReason.merge(other.byReason, uniquingKeysWith: +)
         for e in other.examples where examples.count < Self.maxExamples && !examples.contains(e) { examples.append(e) }
+        answers.merge(other.answers)
+        credentialedResponses += other.credentialedResponses
+        for e in other.echoExamples where echoExamples.count < Self.maxExamples && !echoExamples.contains(e) { echoExamples.append(e) }
     }
 }

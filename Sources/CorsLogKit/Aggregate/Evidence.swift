@@ -21,6 +21,9 @@ package struct Evidence: Sendable {
     package var linesWithoutOrigin = 0
     /// Requests whose origin equals the site (or the logged host).
     package var sameOriginRequests = 0
+    /// Cross-origin requests whose response's `Access-Control-Allow-Origin` the
+    /// log records (see `AnswerField`): 0 when the format cannot tell.
+    package var answeredRequests = 0
     /// The most frequent `Host` values, for telling the site when `--site` is absent.
     var hosts = TopValues()
     package var originCap = OriginCap()
@@ -45,7 +48,27 @@ package struct InvalidOrigins: Sendable, Equatable {
     package var byReason: [OriginRejection: Int] = [:]
     /// A few of the values, as printable text (bytes outside printable ASCII as `\xHH`).
     package var examples: [String] = []
+    /// What the server answered in `Access-Control-Allow-Origin` to them: an echoed
+    /// invalid value is the surest sign of a server reflecting any Origin.
+    package var answers = AllowOriginAnswers()
+    /// Responses with `Access-Control-Allow-Credentials: true`.
+    package var credentialedResponses = 0
+    /// A few of the values the server echoed back, as printable text.
+    package var echoExamples: [String] = []
     static let maxExamples = 8
+
+    package init() {}
+
+    /// Counts the server's answer to one request with an invalid Origin `raw`.
+    mutating func noteAnswer(_ acao: ByteSlice, origin raw: ByteSlice, credentials: Bool) {
+        let echoed = answers.echoed
+        answers.note(acao, origin: raw, credentials: credentials)
+        if credentials { credentialedResponses += 1 }
+        if answers.echoed > echoed && echoExamples.count < Self.maxExamples {
+            let text = TopValues.displayText(raw)
+            if !echoExamples.contains(text) { echoExamples.append(text) }
+        }
+    }
 
     mutating func add(_ reason: OriginRejection, value: ByteSlice) {
         requests += 1

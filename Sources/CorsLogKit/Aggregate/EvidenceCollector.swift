@@ -17,6 +17,7 @@ package struct EvidenceCollector {
     private let capacity: Int
     private let hasRequestMethodField: Bool
     private let hasHostField: Bool
+    private let allowOriginField: AnswerField
 
     private var evidence: Evidence
     private var cache = ByteKeyTable()
@@ -34,13 +35,15 @@ package struct EvidenceCollector {
     private static let invalidBase: Int32 = -2
 
     package init(source: OriginSource, sites: [Origin], protected: [Origin] = [],
-                 capacity: Int = 20_000, hasRequestMethodField: Bool, hasHostField: Bool) {
+                 capacity: Int = 20_000, hasRequestMethodField: Bool, hasHostField: Bool,
+                 allowOriginField: AnswerField = .absent) {
         self.source = source
         self.sites = Set(sites)
         self.protected = Set(sites).union(protected)
         self.capacity = max(capacity, 16)
         self.hasRequestMethodField = hasRequestMethodField
         self.hasHostField = hasHostField
+        self.allowOriginField = allowOriginField
         self.evidence = Evidence(source: source)
         self.evidence.originCap.capacity = self.capacity
     }
@@ -67,12 +70,15 @@ package struct EvidenceCollector {
             cache.insert(raw, hash: hash, value: code)
         }
         if code == Self.nullCode {
+            noteAnswerField(f)
             _ = Self.record(f, into: &evidence.null, hasRequestMethodField: hasRequestMethodField, echoOf: raw)
             return
         }
         if code <= Self.invalidBase {
             let reason = OriginRejection.allCases[Int(Self.invalidBase - code)]
+            noteAnswerField(f)
             evidence.invalid.add(reason, value: raw)
+            evidence.invalid.noteAnswer(f.allowOrigin, origin: raw, credentials: f.allowCredentials.equalsIgnoringASCIICase("true"))
             return
         }
         let i = Int(code)
@@ -81,6 +87,7 @@ package struct EvidenceCollector {
             evidence.sameOriginRequests += 1
             return
         }
+        noteAnswerField(f)
         let (preflight, day) = Self.record(f, into: &stats[i], hasRequestMethodField: hasRequestMethodField, echoOf: raw)
         if preflight && !f.requestHeadersHeader.isEmpty {
             noteRequestedHeaders(f.requestHeadersHeader, client: f.clientAddress.fnv1a, day: day, into: i)
@@ -236,24 +243,22 @@ package struct EvidenceCollector {
 
         if !f.uri.isEmpty { s.topPaths.addPath(f.uri) }
 
-        let acao = f.allowOrigin
-        if acao.isEmpty {
-            s.allowOriginAnswers.none += 1
-        } else if acao.count == 1 && acao[0] == UInt8(ascii: "*") {
-            s.allowOriginAnswers.wildcard += 1
-        } else if Self.sameBytes(acao, raw) {
-            s.allowOriginAnswers.echoed += 1
-        } else {
-            s.allowOriginAnswers.other += 1
-        }
-        if f.allowCredentials.equalsIgnoringASCIICase("true") { s.credentialedResponses += 1 }
+        let credentials = f.allowCredentials.equalsIgnoringASCIICase("true")
+        s.allowOriginAnswers.note(f.allowOrigin, origin: raw, credentials: credentials)
+        if credentials { s.credentialedResponses += 1 }
         return (isPreflight, day)
     }
 
-    private static func sameBytes(_ a: ByteSlice, _ b: ByteSlice) -> Bool {
-        guard a.count == b.count else { return false }
-        for i in 0..<a.count where a[i] != b[i] { return false }
-        return true
+    /// Counts a cross-origin request whose response's CORS headers the log records
+    /// (`answeredRequests`): every one when the format has the field; for JSON lines,
+    /// whose missing keys read as empty, those with a value.
+    private mutating func noteAnswerField(_ f: ParsedFields) {
+        switch allowOriginField {
+        case .absent: break
+        case .logged: evidence.answeredRequests += 1
+        case .whenPresent:
+            if !f.allowOrigin.isEmpty || !f.allowCredentials.isEmpty { evidence.answeredRequests += 1 }
+        }
     }
 
     /// The `scheme://authority` prefix of a Referer URL: up to the first `/`,

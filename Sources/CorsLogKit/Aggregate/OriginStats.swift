@@ -196,9 +196,41 @@ package struct AllowOriginAnswers: Sendable, Equatable {
     package var echoed = 0
     /// Anything else (another origin, `null`, junk).
     package var other = 0
+    /// Of `echoed`: with `Access-Control-Allow-Credentials: true` on the same response.
+    package var echoedWithCredentials = 0
+    /// Of `wildcard`: with `Access-Control-Allow-Credentials: true` (browsers refuse the response).
+    package var wildcardWithCredentials = 0
+
+    package init(none: Int = 0, wildcard: Int = 0, echoed: Int = 0, other: Int = 0,
+                 echoedWithCredentials: Int = 0, wildcardWithCredentials: Int = 0) {
+        self.none = none; self.wildcard = wildcard; self.echoed = echoed; self.other = other
+        self.echoedWithCredentials = echoedWithCredentials; self.wildcardWithCredentials = wildcardWithCredentials
+    }
+
+    /// Counts one response: its `Access-Control-Allow-Origin` value `acao` to a request whose Origin was `raw`.
+    mutating func note(_ acao: ByteSlice, origin raw: ByteSlice, credentials: Bool) {
+        if acao.isEmpty {
+            none += 1
+        } else if acao.count == 1 && acao[0] == UInt8(ascii: "*") {
+            wildcard += 1
+            if credentials { wildcardWithCredentials += 1 }
+        } else if Self.sameBytes(acao, raw) {
+            echoed += 1
+            if credentials { echoedWithCredentials += 1 }
+        } else {
+            other += 1
+        }
+    }
+
+    private static func sameBytes(_ a: ByteSlice, _ b: ByteSlice) -> Bool {
+        guard a.count == b.count else { return false }
+        for i in 0..<a.count where a[i] != b[i] { return false }
+        return true
+    }
 
     package mutating func merge(_ o: AllowOriginAnswers) {
         none += o.none; wildcard += o.wildcard; echoed += o.echoed; other += o.other
+        echoedWithCredentials += o.echoedWithCredentials; wildcardWithCredentials += o.wildcardWithCredentials
     }
 }
 

@@ -137,6 +137,50 @@ package struct JSONReport: Codable, Sendable {
         var blockedShare: Double
         var byReason: [String: Int]
     }
+    package struct AuditTally: Codable, Sendable {
+        var requests: Int
+        var origins: Int
+        init(_ t: PolicyAudit.Tally) { requests = t.requests; origins = t.origins }
+    }
+    package struct AuditSummary: Codable, Sendable {
+        var text: String
+        var answeredRequests: Int
+        var crossOriginRequests: Int
+        var wildcard: AuditTally
+        var echoed: AuditTally
+        var other: AuditTally
+        var none: AuditTally
+        var credentialed: AuditTally
+        var invalidEchoed: Int
+    }
+    package struct AuditFinding: Codable, Sendable {
+        var code: String
+        var severity: String
+        var requests: Int
+        var origins: Int
+        var example: String?
+        var detail: String
+    }
+    package struct Audit: Codable, Sendable {
+        var available: Bool
+        var unavailable: String?
+        var summary: AuditSummary
+        var findings: [AuditFinding]
+
+        init(_ a: PolicyAudit) {
+            available = a.available
+            unavailable = a.unavailable
+            let s = a.summary
+            summary = AuditSummary(text: a.available ? a.summaryText : "", answeredRequests: s.answeredRequests,
+                                   crossOriginRequests: s.crossOriginRequests, wildcard: AuditTally(s.wildcard),
+                                   echoed: AuditTally(s.echoed), other: AuditTally(s.other), none: AuditTally(s.none),
+                                   credentialed: AuditTally(s.credentialed), invalidEchoed: s.invalidEchoed)
+            findings = a.findings.map {
+                AuditFinding(code: $0.code.rawValue, severity: $0.severity.rawValue, requests: $0.requests,
+                             origins: $0.origins, example: $0.example, detail: $0.detail)
+            }
+        }
+    }
     package struct Overrides: Codable, Sendable {
         var trusted: [String]
         var ignored: [String]
@@ -153,6 +197,7 @@ package struct JSONReport: Codable, Sendable {
     var proposal: ProposalEntry
     var breakage: BreakageEntry
     var overrides: Overrides
+    var audit: Audit
 
     package init(analysis: Analysis, inference: Inference) {
         let e = analysis.evidence
@@ -214,6 +259,7 @@ package struct JSONReport: Codable, Sendable {
                                  blockedShare: (b.share * 10_000).rounded() / 10_000,
                                  byReason: Dictionary(uniqueKeysWithValues: b.byReason.map { ($0.key.rawValue, $0.value) }))
         overrides = Overrides(trusted: inference.trusted.map(\.serialized), ignored: inference.ignored.map(\.serialized))
+        audit = Audit(PolicyAudit.audit(e, inference, syntax: analysis.format.syntax))
     }
 
     static func statusClasses(_ counts: [Int]) -> [String: Int] {

@@ -14,6 +14,26 @@ package enum MarkdownReport {
             + "\(ReportText.count(e.sameOriginRequests)); null: \(ReportText.count(e.null.requests)); invalid: \(ReportText.count(e.invalid.requests))")
         for err in a.input.errors { out.append("- **Input error:** \(cell(err.description))") }
         out.append("")
+        out.append("## Policy in force")
+        out.append("")
+        let audit = PolicyAudit.audit(e, inf, syntax: a.format.syntax)
+        if !audit.available {
+            out.append("Cannot tell: \(cell(audit.unavailable ?? "")).")
+        } else {
+            out.append("From the responses' Access-Control-Allow-Origin: \(cell(audit.summaryText)).")
+            out.append("")
+            if audit.findings.isEmpty {
+                out.append("No known misconfiguration.")
+            } else {
+                out.append("| Severity | Finding | Requests | Origins | Example | What it means |")
+                out.append("|---|---|--:|--:|---|---|")
+                for f in audit.findings {
+                    out.append("| \(f.severity.rawValue) | `\(f.code.rawValue)` | \(ReportText.count(f.requests)) | "
+                        + "\(ReportText.count(f.origins)) | \(f.example.map { "`\(cell($0))`" } ?? "") | \(cell(f.detail)) |")
+                }
+            }
+        }
+        out.append("")
         out.append("## Origins")
         out.append("")
         out.append("| Decision | Origin | Requests | Preflights | Clients | Days | Why |")

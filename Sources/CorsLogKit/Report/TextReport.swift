@@ -27,6 +27,8 @@ package enum TextReport {
                 + "least-requested origins with \(ReportText.count(e.originCap.evictedRequests)) requests were dropped (--max-origins)")
         }
         out.append("")
+        out.append(contentsOf: policyInForce(PolicyAudit.audit(e, inf, syntax: a.format.syntax)))
+        out.append("")
 
         var rows: [[String]] = [["DECISION", "ORIGIN", "REQUESTS", "PREFLIGHTS", "CLIENTS", "DAYS", "WHY"]]
         let ordered = ReportText.forPeople(inf.verdicts)
@@ -79,5 +81,24 @@ package enum TextReport {
             for err in errors { out.append("  \(err.description)") }
         }
         return out.joined(separator: "\n") + "\n"
+    }
+
+    /// "Policy in force: …" and a table of findings, most severe first.
+    static func policyInForce(_ audit: PolicyAudit) -> [String] {
+        guard audit.available else {
+            return ["Policy in force: cannot tell: \(audit.unavailable ?? "")"]
+        }
+        var out = ["Policy in force (from the responses' Access-Control-Allow-Origin): \(audit.summaryText)"]
+        if audit.findings.isEmpty {
+            out.append("  no known misconfiguration")
+        } else {
+            out.append(ReportText.table(audit.findings.map { f in
+                ["  " + f.severity.rawValue, f.code.rawValue,
+                 "\(ReportText.count(f.requests)) request\(f.requests == 1 ? "" : "s")",
+                 "\(ReportText.count(f.origins)) origin\(f.origins == 1 ? "" : "s")",
+                 f.example.map { "e.g. \($0)" } ?? "", f.detail]
+            }, rightAligned: [2, 3]))
+        }
+        return out
     }
 }

@@ -111,8 +111,31 @@ import Testing
         c.add(Line(origin: "https://app.example.com", acao: ""))
         c.add(Line(origin: "https://app.example.com", acao: "https://other.example"))
         let a = c.finish().origins[origin("https://app.example.com")]!
-        #expect(a.allowOriginAnswers == AllowOriginAnswers(none: 1, wildcard: 1, echoed: 1, other: 1))
+        #expect(a.allowOriginAnswers == AllowOriginAnswers(none: 1, wildcard: 1, echoed: 1, other: 1, echoedWithCredentials: 1))
         #expect(a.credentialedResponses == 1)
+    }
+
+    @Test func countsTheAnswersToInvalidOriginsAndWhetherTheLogRecordsThem() {
+        var c = EvidenceCollector.forOriginLogs()
+        c.add(Line(origin: "https://evil.test\"x", acao: "https://evil.test\"x", acac: "true"))
+        c.add(Line(origin: "https://evil.test\"x", acao: "https://evil.test\"x"))
+        c.add(Line(origin: "javascript:alert(1)", acao: ""))
+        c.add(Line(origin: "https://app.example.com", acao: "*", acac: "true"))
+        c.add(Line(origin: "https://api.example.com", host: "api.example.com"))
+        let e = c.finish()
+        #expect(e.invalid.answers == AllowOriginAnswers(none: 1, echoed: 2, echoedWithCredentials: 1))
+        #expect(e.invalid.credentialedResponses == 1)
+        #expect(e.invalid.echoExamples == ["https://evil.test\"x"])
+        #expect(e.origins[origin("https://app.example.com")]?.allowOriginAnswers.wildcardWithCredentials == 1)
+        #expect(e.answeredRequests == 4, "cross-origin requests only, not the same-origin one")
+
+        var json = EvidenceCollector.forOriginLogs(allowOriginField: .whenPresent)
+        json.add(Line(origin: "https://app.example.com", acao: ""))
+        json.add(Line(origin: "https://app.example.com", acao: "*"))
+        #expect(json.finish().answeredRequests == 1, "JSON lines: only a value shows the key is logged")
+        var combined = EvidenceCollector.forOriginLogs(allowOriginField: .absent)
+        combined.add(Line(origin: "https://app.example.com"))
+        #expect(combined.finish().answeredRequests == 0)
     }
 
     @Test func aFloodOfDistinctOriginsStaysBoundedAndKeepsTheHeavyHittersExact() {

@@ -78,6 +78,52 @@ struct ApacheRealServerParseTests {
     }
 }
 
+/// The policy audit on what a real Apache wrote: its `/echo/` location reflects any
+/// Origin with credentials, as a misconfigured server does.
+@Suite(.serialized, .enabled(if: serverAvailable(RealApache.binary), "apache2 is not installed (apt-get install apache2): real-server test skipped"))
+struct ApacheRealServerAuditTests {
+    @Test func theAuditFindsBlindReflectionWithCredentialsInWhatApacheLogged() throws {
+        try RealApache.withAdvice { server in
+            let app = "Origin: https://app.example.com"
+            for i in 0..<6 {
+                _ = try server.request("/always/orders?i=\(i)", headers: [app])
+            }
+            let probes = ["https://app.example.com.evil.test", "https://random-7q.example", "http://app.example.com",
+                          "null", "https://evil.test\"x"]
+            for p in probes {
+                let r = try server.request("/echo/orders", headers: ["Origin: \(p)"])
+                #expect(r.header("access-control-allow-origin") == [p], "Apache echoes \(p)")
+                #expect(r.header("access-control-allow-credentials") == ["true"])
+            }
+            server.stop(SIGWINCH)
+
+            var options = AnalysisOptions(paths: [RealApache.accessLog(server).path])
+            options.format = .given(try #require(LogFormat.preset("apache-cors")))
+            options.sites = [origin("https://api.example.com")]
+            let a = try Analyzer.analyze(options)
+            var inferenceOptions = InferenceOptions()
+            inferenceOptions.sites = options.sites
+            inferenceOptions.minClients = 1
+            inferenceOptions.minDays = 1
+            let i = Inferrer.infer(a.evidence, options: inferenceOptions, psl: PublicSuffixList.bundled)
+            let audit = PolicyAudit.audit(a.evidence, i, syntax: a.format.syntax)
+            #expect(audit.available)
+            #expect(a.evidence.answeredRequests == 11, "six from app.example.com, five probes")
+            let reflects = try #require(audit.findings.first { $0.code == .reflectsAnyOrigin }, "\(audit.findings)")
+            // The lookalike, the http downgrade and the invalid value; the random origin is allowed
+            // with --min-clients 1, and null has its own finding.
+            #expect(reflects.requests == 3 && reflects.origins == 2)
+            #expect(reflects.example == "https://evil.test\"x", "the echoed invalid value is the surest sign")
+            let cred = try #require(audit.findings.first { $0.code == .credentialsWithReflection })
+            #expect(cred.severity == .critical)
+            #expect(cred.requests == 4, "lookalike, http, null, the invalid value: \(cred)")
+            #expect(audit.findings.contains { $0.code == .nullAllowed })
+            #expect(audit.findings.first?.code == .credentialsWithReflection)
+            #expect(audit.summary.wildcard.requests == 6)
+        }
+    }
+}
+
 /// Apache httpd 2.4 run by `RealServer`: `-DFOREGROUND`, its own ServerRoot,
 /// pid file, logs, mutexes and runtime directory, stopped gracefully (SIGWINCH).
 enum RealApache {

@@ -44,11 +44,13 @@ struct Line {
 }
 
 extension EvidenceCollector {
-    /// A collector for logs that carry Origin, ACRM and Host.
+    /// A collector for logs that carry Origin, ACRM, Host and the response's ACAO/ACAC
+    /// (`allowOriginField: .absent` for a format without the response fields).
     static func forOriginLogs(sites: [String] = ["https://api.example.com"], capacity: Int = 20_000,
-                              protected: [String] = []) -> EvidenceCollector {
+                              protected: [String] = [], allowOriginField: AnswerField = .logged) -> EvidenceCollector {
         EvidenceCollector(source: .originHeader, sites: sites.map(origin), protected: protected.map(origin),
-                          capacity: capacity, hasRequestMethodField: true, hasHostField: true)
+                          capacity: capacity, hasRequestMethodField: true, hasHostField: true,
+                          allowOriginField: allowOriginField)
     }
 
     mutating func add(_ line: Line) {
