@@ -398,11 +398,11 @@ package enum FetchCORSCheck {
         }
 
         /// "A cache entry match": the entry's byte-serialized origin is request's, its URL is
-        /// request's current URL, and "entry's credentials is true and request's credentials mode
-        /// is "include", or entry's credentials is false" — and it has not expired.
+        /// request's current URL, and one of "entry's credentials is true" / "entry's credentials
+        /// is false and request's credentials mode is not "include"" — and it has not expired.
         private func matches(_ e: Entry, _ request: Request, _ url: String, _ now: Int) -> Bool {
             e.expires > now && e.origin == request.origin && e.url == url
-                && (e.credentials ? request.credentials == .include : true)
+                && (e.credentials || request.credentials != .include)
         }
 
         /// "A method cache entry match for method using request: there is a cache entry for which
