@@ -3,7 +3,7 @@ import CorsLogKit
 
 struct Verify: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Replay the logged cross-origin requests through a browser's CORS check against a policy.",
+        abstract: "Replay the logged cross-origin requests through a browser's CORS check.",
         discussion: """
             Every logged request with an Origin is replayed through the Fetch standard's CORS \
             check (safelisted methods and headers, preflights, Access-Control-Allow-Origin, \
