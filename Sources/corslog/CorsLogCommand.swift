@@ -18,7 +18,7 @@ struct CorsLogCommand: ParsableCommand {
 
             Exit codes:
               0   everything was read; the report is written (check: nothing to do)
-              1   check: the policy should change
+              1   check: the policy should change; verify: some requests would fail
               3   the report is written, but some input could not be read whole
               64  usage error: a bad option or origin, an unknown target
               65  data error: no line matched the format, a bad definition or list
@@ -27,7 +27,7 @@ struct CorsLogCommand: ParsableCommand {
               75  another run holds the --state file's lock: try again later
             """,
         version: CorsLogVersion.current,
-        subcommands: [Analyze.self, Check.self, Propose.self, Render.self, Merge.self, LogFormatCommand.self]
+        subcommands: [Analyze.self, Check.self, Verify.self, Propose.self, Render.self, Merge.self, LogFormatCommand.self]
     )
 }
 

@@ -29,6 +29,21 @@ extension TopValues {
         }
     }
 
+    /// The text `addPath` shows for `target`: the query dropped, identifiers as `{id}`,
+    /// other bytes escaped (`displayText`), at most `maxTextBytes`.
+    static func foldedPath(_ target: ByteSlice) -> String {
+        var end = 0
+        while end < target.count && target[end] != UInt8(ascii: "?") && target[end] != UInt8(ascii: "#") { end += 1 }
+        var text = ""
+        var first = true
+        forEachSegment(target.slice(0, end)) { segment, isID in
+            if !first { text += "/" }
+            first = false
+            text += isID ? "{id}" : displayText(segment)
+        }
+        return text.count > maxTextBytes ? String(text.prefix(maxTextBytes)) + "…" : text
+    }
+
     /// Calls `body` for each `/`-separated segment (the empty one before a
     /// leading `/` included) and whether it is an identifier.
     private static func forEachSegment(_ path: ByteSlice, _ body: (ByteSlice, Bool) -> Void) {
