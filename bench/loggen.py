@@ -3,9 +3,11 @@
 
     bench/loggen.py traffic BYTES OUT.log OUT-combined.log
         about BYTES of nginx-cors traffic, and the same requests in `combined`
-    bench/loggen.py flood LINES DISTINCT OUT.log
+    bench/loggen.py flood LINES DISTINCT OUT.log [preflight]
         LINES lines of the same traffic with DISTINCT one-request origins spread
-        evenly among them (DISTINCT 0: the same traffic without the flood)
+        evenly among them (DISTINCT 0: the same traffic without the flood);
+        `preflight`: each flood origin sends a preflight listing two headers, then
+        the PUT it announced (the most per-origin state a forged origin can cost)
 
 The traffic is the sample's (samples/generate.py): the same origins in the same
 proportions, the same preflights before non-simple requests, the same paths, the
@@ -133,7 +135,7 @@ def traffic(target_bytes, out, out_combined):
     print(w.n)
 
 
-def flood(lines, distinct, out):
+def flood(lines, distinct, out, preflight=False):
     """`lines` lines of traffic; `distinct` more, each from a new origin, spread evenly.
 
     The traffic lines are the same whatever `distinct` is, so the real origins'
@@ -155,6 +157,15 @@ def flood(lines, distinct, out):
                 buf.append(cors)
                 i += 1
                 while step is not None and k < distinct and i >= next_flood:
+                    if preflight:
+                        h = fr.getrandbits(32)
+                        buf.append('192.0.2.%d - - [%s] "OPTIONS /v1/w%dx HTTP/1.1" 204 0 "-" "%s" "%s" "https://%x-%d.flood.example" "PUT" "x-a%d,x-b%d" "*" "-"'
+                                   % (fr.randrange(1, 255), w.last_time, k, g.UA_TOOL[k % 3], g.SITE_HOST, h, k, k % 500, k % 700))
+                        buf.append('192.0.2.%d - - [%s] "PUT /v1/w%dx HTTP/1.1" 200 %d "-" "%s" "%s" "https://%x-%d.flood.example" "-" "-" "*" "-"'
+                                   % (fr.randrange(1, 255), w.last_time, k, fr.randrange(100, 900), g.UA_TOOL[k % 3], g.SITE_HOST, h, k))
+                        k += 1
+                        next_flood += step
+                        continue
                     # One request from a never-seen origin, as from a script forging Origin values.
                     buf.append('192.0.2.%d - - [%s] "GET /v1/products HTTP/1.1" 200 %d "-" "%s" "%s" "https://%x-%d.flood.example" "-" "-" "*" "-"'
                                % (fr.randrange(1, 255), w.last_time, fr.randrange(100, 900), g.UA_TOOL[k % 3], g.SITE_HOST, fr.getrandbits(32), k))
@@ -165,13 +176,13 @@ def flood(lines, distinct, out):
                 buf = []
         if buf:
             f.write("\n".join(buf) + "\n")
-    print(i + k)
+    print(i + k * (2 if preflight else 1))
 
 
 if __name__ == "__main__":
     if len(sys.argv) == 5 and sys.argv[1] == "traffic":
         traffic(int(sys.argv[2]), sys.argv[3], sys.argv[4])
-    elif len(sys.argv) == 5 and sys.argv[1] == "flood":
-        flood(int(sys.argv[2]), int(sys.argv[3]), sys.argv[4])
+    elif len(sys.argv) in (5, 6) and sys.argv[1] == "flood":
+        flood(int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], preflight=sys.argv[5:] == ["preflight"])
     else:
         sys.exit(__doc__)
