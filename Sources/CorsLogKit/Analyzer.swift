@@ -31,6 +31,8 @@ package struct AnalysisOptions: Sendable {
     package var decodeThread = true
     /// Which inflate implementation decodes gzip.
     package var inflate: InflateChoice = .auto
+    /// Decoded block size (the ring holds four); results do not depend on it.
+    package var blockSize = 1 << 20
 
     package init(paths: [String]) { self.paths = paths }
 }
@@ -188,7 +190,7 @@ package enum Analyzer {
     package static func run(_ options: AnalysisOptions, files: [FileToRead],
                             onLine: ((borrowing ParsedFields) -> Void)? = nil,
                             progress: ProgressHandler? = nil) throws(AnalysisError) -> AnalysisRun {
-        let reader = LineReader(maxLineBytes: options.maxLineBytes, decodeThread: options.decodeThread,
+        let reader = LineReader(maxLineBytes: options.maxLineBytes, blockSize: options.blockSize, decodeThread: options.decodeThread,
                                 inflate: options.inflate)
         var format: LogFormat? = nil
         var detection: FormatDetector.Detection? = nil

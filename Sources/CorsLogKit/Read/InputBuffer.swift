@@ -76,6 +76,11 @@ final class InputBuffer {
         return outcome
     }
 
+    /// Reads at `offset` of the source without moving it (nil: not seekable).
+    func read(at offset: UInt64, into buffer: UnsafeMutableRawBufferPointer) -> Int? {
+        source.read(at: offset, into: buffer)
+    }
+
     /// With nothing pending: reads once straight into `buffer` (plain input goes
     /// to the decoded block without a copy), counting the bytes as read.
     func readBypassing(into buffer: UnsafeMutableBufferPointer<UInt8>) -> ByteSource.ReadOutcome {

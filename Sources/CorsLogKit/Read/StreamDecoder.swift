@@ -126,6 +126,7 @@ final class StreamDecoder: @unchecked Sendable {
         // The inflater may hold decoded bytes back when the output block fills; call it
         // again before asking for more input (or calling a short input truncated).
         var outputWasFull = false
+        var memberStart: UInt64 = 0
 
         while true {
             if inMember {
@@ -155,6 +156,9 @@ final class StreamDecoder: @unchecked Sendable {
                         return (.corruptGzip(detail: "zlib made no progress"), input.consumedOffset)
                     }
                 case .corrupt(let detail):
+                    if inflater.backend != .zlib, let zlib = zlibVerdict(memberStart: memberStart) {
+                        return (.corruptGzip(detail: zlib.detail), zlib.offset)
+                    }
                     return (.corruptGzip(detail: detail), input.consumedOffset)
                 }
             } else {
@@ -170,6 +174,7 @@ final class StreamDecoder: @unchecked Sendable {
                     return skipZeroPadding()
                 } else if input.available >= 2 && first == 0x1f && input.peek(1) == 0x8b {
                     inflater.reset()
+                    memberStart = input.consumedOffset
                     inMember = true
                     outputWasFull = false
                 } else if input.available == 1 && first == 0x1f {
@@ -179,6 +184,35 @@ final class StreamDecoder: @unchecked Sendable {
                     return (.trailingGarbage, input.consumedOffset)
                 }
             }
+        }
+    }
+
+    /// ISA-L reads a header or trailer field whole before checking it, so it stops a
+    /// few bytes later than zlib: the damaged member is decoded again with zlib
+    /// (output dropped) for zlib's error and offset, so both backends report the same.
+    /// nil when the source cannot be reread (a pipe) or zlib finds nothing wrong.
+    private func zlibVerdict(memberStart: UInt64) -> (detail: String, offset: UInt64)? {
+        guard let zlib = GzipInflater() else { return nil }
+        let chunk = 1 << 16
+        let inBuffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: chunk)
+        let outBuffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: chunk)
+        defer { inBuffer.deallocate(); outBuffer.deallocate() }
+        var offset = memberStart
+        while true {
+            guard let n = input.read(at: offset, into: UnsafeMutableRawBufferPointer(inBuffer)), n > 0 else { return nil }
+            var used = 0
+            while true {
+                let step = zlib.inflate(UnsafeBufferPointer(rebasing: inBuffer[used..<n]), into: outBuffer)
+                used += step.consumed
+                switch step.status {
+                case .corrupt(let detail): return (detail, offset + UInt64(used))
+                case .memberEnd: return nil
+                case .needsInput where step.consumed == 0 && step.produced == 0: return nil
+                default: break
+                }
+                if used == n && step.produced < outBuffer.count { break }
+            }
+            offset += UInt64(n)
         }
     }
 
