@@ -18,10 +18,13 @@ let package = Package(
             path: "Sources/CZlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        // ISA-L's inflate_state layout and call helpers; the library itself is loaded
+        // at run time (dlopen "libisal.so.2"), so nothing is linked or needed to build.
+        .systemLibrary(name: "CIsal", path: "Sources/CIsal"),
         // The engine: read → parse → aggregate → infer → render → report.
         .target(
             name: "CorsLogKit",
-            dependencies: ["CZlib", .product(name: "Yams", package: "Yams")],
+            dependencies: ["CZlib", "CIsal", .product(name: "Yams", package: "Yams")],
             resources: [.copy("Infer/Resources")]
         ),
         // Thin command-line front.

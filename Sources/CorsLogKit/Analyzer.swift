@@ -1,3 +1,5 @@
+import Foundation
+
 /// How the format is chosen.
 package enum FormatChoice: Sendable {
     /// Pick the best-fitting preset from the first lines, and say which.
@@ -22,6 +24,15 @@ package struct AnalysisOptions: Sendable {
     /// Keep the evidence per UTC day (`AnalysisRun.days`); lines without a time count on `undatedDay`.
     package var byDay = false
     package var undatedDay: Int32 = 0
+    /// Files read at the same time, each by its own worker (0: one per core). Results do
+    /// not depend on it: every file is aggregated on its own and merged in file order.
+    package var threads = 0
+    /// Decode (inflate or `read(2)`) on a thread of its own, handing large blocks to the parser.
+    package var decodeThread = true
+    /// Which inflate implementation decodes gzip.
+    package var inflate: InflateChoice = .auto
+    /// Decoded block size (the ring holds four); results do not depend on it.
+    package var blockSize = 1 << 20
 
     package init(paths: [String]) { self.paths = paths }
 }
@@ -43,6 +54,8 @@ package struct AnalysisRun: Sendable {
     package var analysis: Analysis
     package var reads: [FileReadResult]
     package var days: [Int32: Evidence]
+    /// The inflate backend that decoded gzip input (nil: no gzip was read).
+    package var inflate: InflateBackend? = nil
 }
 
 /// Called as the input is read: bytes decoded so far and lines so far (for a
@@ -72,6 +85,8 @@ package struct SkippedLine: Sendable {
 package struct InputSummary: Sendable {
     package var files: [FileSummary] = []
     package var skippedExamples: [SkippedLine] = []
+    /// The inflate backend that decoded the gzip input (nil: none was gzip).
+    package var inflate: InflateBackend? = nil
     static let maxExamples = 10
 
     package var lines: Int { files.reduce(0) { $0 + $1.lines } }
@@ -159,50 +174,138 @@ package struct AnalysisError: Error, Sendable, CustomStringConvertible {
 }
 
 /// read → parse → aggregate, streaming every input once.
+///
+/// Every file is aggregated by its own `FileWork` (parser, collector, account) and the
+/// files' evidence is merged in file order with `Evidence.merge`, whether the files were
+/// read one after another or by parallel workers: the result is the same for any thread
+/// count. Only the format detection reads sequentially, until the format is known.
 package enum Analyzer {
     package static func analyze(_ options: AnalysisOptions) throws(AnalysisError) -> Analysis {
         try run(options, files: InputSet.expand(options.paths).map { FileToRead(path: $0) }).analysis
     }
 
     /// Reads `files` (already expanded) from where each starts. `onLine` sees every
-    /// parsed line too (for checks that replay requests); `progress` is called about
-    /// every 64 MiB of decoded input.
+    /// parsed line too (for checks that replay requests; files are then read one after
+    /// another, on this thread); `progress` is called about every 64 MiB of decoded input.
     package static func run(_ options: AnalysisOptions, files: [FileToRead],
                             onLine: ((borrowing ParsedFields) -> Void)? = nil,
                             progress: ProgressHandler? = nil) throws(AnalysisError) -> AnalysisRun {
-        let reader = LineReader(maxLineBytes: options.maxLineBytes)
-        let run = Run(options: options)
-        run.observer = onLine
-        if case .given(let format) = options.format { run.start(with: format, detection: nil) }
+        let reader = LineReader(maxLineBytes: options.maxLineBytes, blockSize: options.blockSize, decodeThread: options.decodeThread,
+                                inflate: options.inflate)
+        var format: LogFormat? = nil
+        var detection: FormatDetector.Detection? = nil
+        if case .given(let given) = options.format { format = given }
 
-        var reads: [FileReadResult] = []
-        for file in files {
-            run.beginFile(file.path)
-            var bytes: UInt64 = 0, nextReport: UInt64 = 64 << 20
-            let result = reader.read(path: file.path, from: file.start, onLine: { line, number in
-                run.line(line, number: number)
-                if let progress {
-                    bytes += UInt64(line.count + 1)
-                    if bytes >= nextReport { nextReport += 64 << 20; progress(file.path, bytes, run.summary.lines + run.linesInFile) }
+        var outcomes: [FileOutcome?] = Array(repeating: nil, count: files.count)
+        // Detection: files one after another, lines held back until enough are seen.
+        var held: [FileWork] = []
+        var next = 0
+        while format == nil && next < files.count {
+            var work = FileWork(path: files[next].path, index: next, options: options, format: nil)
+            var heldLines = held.reduce(0) { $0 + $1.pending.count }
+            var heldBytes = held.reduce(0) { $0 + $1.pendingBytes }
+            var failure: AnalysisError? = nil
+            let result = read(files[next], with: reader, progress: progress, onLine: { line, number in
+                if failure != nil { return }
+                if work.parser != nil { work.line(line, number: number, observer: onLine); return }
+                guard work.hold(line, number: number) else { return }
+                heldLines += 1
+                heldBytes += line.count
+                if heldLines >= options.detectionLines || heldBytes >= 4 << 20 {
+                    do throws(AnalysisError) {
+                        (format, detection) = try detect(held + [work])
+                        for i in held.indices { held[i].start(format!, observer: onLine) }
+                        work.start(format!, observer: onLine)
+                    } catch { failure = error }
                 }
-            }, onOverlongLine: { number, length in
-                run.overlong(number: number, length: length, limit: options.maxLineBytes)
-            })
-            run.endFile(result)
-            reads.append(result)
+            }, onOverlongLine: { number, length in work.overlong(number: number, length: length) })
+            if let failure { throw failure }
+            work.end(result)
+            held.append(work)
+            next += 1
         }
-        try run.flushDetection()
+        if format == nil && held.contains(where: { !$0.pending.isEmpty }) {
+            (format, detection) = try detect(held)
+            for i in held.indices { held[i].start(format!, observer: onLine) }
+        }
+        for work in held { outcomes[work.index] = work.finish() }
 
-        let input = run.summary
+        // The rest, with the format known: in parallel unless an observer must see the lines in order.
+        if let format, next < files.count {
+            let rest = Array(next..<files.count)
+            let workers = min(rest.count, options.threads > 0 ? options.threads : ProcessInfo.processInfo.activeProcessorCount)
+            if workers <= 1 || onLine != nil {
+                for i in rest {
+                    outcomes[i] = readWhole(files[i], index: i, format: format, options: options, reader: reader,
+                                            observer: onLine, progress: progress)
+                }
+            } else {
+                let results = ParallelMap.run(rest, workers: workers) { i in
+                    readWhole(files[i], index: i, format: format, options: options, reader: reader,
+                              observer: nil, progress: progress)
+                }
+                for i in rest { outcomes[i] = results[i] }
+            }
+        }
+        return try assemble(outcomes.map { $0! }, format: format, detection: detection, options: options)
+    }
+
+    /// Reads one file whose format is known.
+    private static func readWhole(_ file: FileToRead, index: Int, format: LogFormat, options: AnalysisOptions,
+                                  reader: LineReader, observer: ((borrowing ParsedFields) -> Void)?,
+                                  progress: ProgressHandler?) -> FileOutcome {
+        var work = FileWork(path: file.path, index: index, options: options, format: format)
+        let result = read(file, with: reader, progress: progress, onLine: { line, number in
+            work.line(line, number: number, observer: observer)
+        }, onOverlongLine: { number, length in work.overlong(number: number, length: length) })
+        work.end(result)
+        return work.finish()
+    }
+
+    /// `reader.read`, with a progress report about every 64 MiB.
+    private static func read(_ file: FileToRead, with reader: LineReader, progress: ProgressHandler?,
+                             onLine: (ByteSlice, Int) -> Void,
+                             onOverlongLine: (Int, Int) -> Void) -> FileReadResult {
+        guard let progress else {
+            return reader.read(path: file.path, from: file.start, onLine: onLine, onOverlongLine: onOverlongLine)
+        }
+        var bytes: UInt64 = 0, lines = 0, nextReport: UInt64 = 64 << 20
+        return reader.read(path: file.path, from: file.start, onLine: { line, number in
+            onLine(line, number)
+            bytes += UInt64(line.count + 1)
+            lines += 1
+            if bytes >= nextReport { nextReport += 64 << 20; progress(file.path, bytes, lines) }
+        }, onOverlongLine: onOverlongLine)
+    }
+
+    private static func detect(_ works: [FileWork]) throws(AnalysisError) -> (LogFormat, FormatDetector.Detection) {
+        let sample = works.flatMap { $0.pending.map(\.bytes) }
+        guard let found = FormatDetector.detect(sample) else {
+            let first = works.first { !$0.pending.isEmpty }!
+            throw AnalysisError(kind: .formatNotDetected, description:
+                "no preset format fits the first \(sample.count) lines (from \(first.summary.path):\(first.pending[0].number)). "
+                + "Give the server's own definition with --format '…' (nginx log_format or Apache LogFormat) or --format-file.")
+        }
+        return (found.format, found)
+    }
+
+    /// The files' outcomes, merged in file order.
+    private static func assemble(_ outcomes: [FileOutcome], format: LogFormat?, detection: FormatDetector.Detection?,
+                                 options: AnalysisOptions) throws(AnalysisError) -> AnalysisRun {
+        var input = InputSummary()
+        input.files = outcomes.map(\.summary)
+        input.skippedExamples = Array(outcomes.lazy.flatMap(\.skippedExamples).prefix(InputSummary.maxExamples))
+        let reads = outcomes.map(\.read)
+        input.inflate = reads.lazy.compactMap(\.inflate).first
         if input.files.allSatisfy({ $0.error != nil }) && !input.files.isEmpty {
             throw AnalysisError(kind: .noInput, description: "no input could be read: "
                 + input.errors.map(\.description).joined(separator: "; "))
         }
-        guard let format = run.format else {
+        guard let format else {
             if let empty = options.formatWhenEmpty, input.skipped == 0 {
                 return AnalysisRun(analysis: Analysis(format: empty, detection: nil, input: input,
                                                       evidence: Evidence(source: .originHeader), sites: options.sites),
-                                   reads: reads, days: [:])
+                                   reads: reads, days: [:], inflate: input.inflate)
             }
             throw AnalysisError(kind: .noInput, description: "the input holds no log lines")
         }
@@ -212,132 +315,167 @@ package enum Analyzer {
                 "none of the \(input.skipped) lines matched the format \(format.name).\(first) "
                 + "Give the server's own definition with --format '…' or --format-file.")
         }
-        var evidence = run.collector!.finish()
+        var evidence = FileWork.makeCollector(format: format, options: options).finish()
         var days: [Int32: Evidence] = [:]
-        if run.daily != nil {
-            days = run.daily!.finish()
+        if options.byDay {
+            for outcome in outcomes {
+                for (day, e) in outcome.days.sorted(by: { $0.key < $1.key }) {
+                    if days[day] == nil { days[day] = e } else { days[day]!.merge(e, capacity: options.maxOrigins) }
+                }
+            }
             for (_, e) in days.sorted(by: { $0.key < $1.key }) { evidence.merge(e, capacity: options.maxOrigins) }
+        } else {
+            var first = true
+            for outcome in outcomes {
+                guard let e = outcome.evidence else { continue }
+                if first { evidence = e; first = false } else { evidence.merge(e, capacity: options.maxOrigins) }
+            }
         }
-        let analysis = Analysis(format: FormatInfo(format), detection: run.detection.map { DetectionInfo(parsed: $0.parsed, sampled: $0.sampled) },
+        let analysis = Analysis(format: FormatInfo(format), detection: detection.map { DetectionInfo(parsed: $0.parsed, sampled: $0.sampled) },
                                 input: input, evidence: evidence, sites: options.sites)
-        return AnalysisRun(analysis: analysis, reads: reads, days: days)
+        return AnalysisRun(analysis: analysis, reads: reads, days: days, inflate: input.inflate)
     }
 }
 
-/// The state of one streaming run (kept out of the closures' captures).
-private final class Run {
+/// What reading one file produced.
+private struct FileOutcome: Sendable {
+    var summary: FileSummary
+    /// The file's first skipped lines, by line number.
+    var skippedExamples: [SkippedLine]
+    var read: FileReadResult
+    /// Its evidence (nil when no line was parsed with a known format), or with `byDay` its days.
+    var evidence: Evidence?
+    var days: [Int32: Evidence]
+}
+
+/// One file's parser, collector and account: the per-line hot path works on this
+/// value alone (a local variable of the reading function, so no shared state and no
+/// dynamic exclusivity checks).
+private struct FileWork {
+    let index: Int
     let options: AnalysisOptions
-    var format: LogFormat?
-    var detection: FormatDetector.Detection?
     var parser: LineParser?
     var collector: EvidenceCollector?
-    /// With `byDay`: the lines go here, and `collector` stays empty (it gives the source and cap).
+    /// With `byDay`: the lines go here instead of `collector`.
     var daily: DailyCollector?
-    var observer: ((borrowing ParsedFields) -> Void)?
-    var summary = InputSummary()
-    var current = -1
-    /// Lines held back until the format is detected: (file index, line number, bytes).
-    var pending: [(Int, Int, [UInt8])] = []
+    var summary: FileSummary
+    var skippedExamples: [SkippedLine] = []
+    var read = FileReadResult(path: "")
+    /// Lines held back until the format is detected.
+    var pending: [(number: Int, bytes: [UInt8])] = []
     var pendingBytes = 0
 
-    init(options: AnalysisOptions) { self.options = options }
+    init(path: String, index: Int, options: AnalysisOptions, format: LogFormat?) {
+        self.index = index
+        self.options = options
+        self.summary = FileSummary(path: path)
+        if let format { setUp(format) }
+    }
 
-    func start(with format: LogFormat, detection: FormatDetector.Detection?) {
-        self.format = format
-        self.detection = detection
-        self.parser = format.makeParser()
-        let source: OriginSource = format.fields.contains(.origin) ? .originHeader : .referer
+    static func makeCollector(format: LogFormat, options: AnalysisOptions) -> EvidenceCollector {
+        EvidenceCollector(
+            source: format.fields.contains(.origin) ? .originHeader : .referer,
+            sites: options.sites, protected: options.protectedOrigins, capacity: options.maxOrigins,
+            hasRequestMethodField: format.fields.contains(.requestMethodHeader),
+            hasHostField: format.fields.contains(.host),
+            allowOriginField: AnswerField(format))
+    }
+
+    private mutating func setUp(_ format: LogFormat) {
+        parser = format.makeParser()
         let options = self.options
-        let make = {
-            EvidenceCollector(
-                source: source, sites: options.sites, protected: options.protectedOrigins,
-                capacity: options.maxOrigins,
-                hasRequestMethodField: format.fields.contains(.requestMethodHeader),
-                hasHostField: format.fields.contains(.host),
-                allowOriginField: AnswerField(format))
-        }
-        self.collector = make()
         if options.byDay {
-            daily = DailyCollector(capacity: options.maxOrigins, undatedDay: options.undatedDay, make: make)
-        }
-    }
-
-    /// Lines of the current file so far (for progress).
-    var linesInFile: Int { current >= 0 ? summary.files[current].parsed + summary.files[current].skipped : 0 }
-
-    func beginFile(_ path: String) {
-        summary.files.append(FileSummary(path: path))
-        current = summary.files.count - 1
-    }
-
-    func endFile(_ result: FileReadResult) {
-        summary.files[current].lines = result.lines
-        summary.files[current].compressed = result.compressed
-        summary.files[current].error = result.error
-    }
-
-    func overlong(number: Int, length: Int, limit: Int) {
-        summary.files[current].overlong += 1
-        skip(file: current, number: number, reason: "line longer than \(limit) bytes (--max-line-bytes)")
-    }
-
-    func line(_ line: ByteSlice, number: Int) {
-        if isBlank(line) {
-            summary.files[current].blank += 1
-            return
-        }
-        if parser == nil {
-            pending.append((current, number, line.bytes))
-            pendingBytes += line.count
-            if pending.count >= options.detectionLines || pendingBytes >= 4 << 20 {
-                try? flushDetection()
+            daily = DailyCollector(capacity: options.maxOrigins, undatedDay: options.undatedDay) {
+                FileWork.makeCollector(format: format, options: options)
             }
-            return
-        }
-        process(line, file: current, number: number)
-    }
-
-    func process(_ line: ByteSlice, file: Int, number: Int) {
-        // Parser and collector are separate stored properties of a class, so the
-        // closure's access to one does not overlap the parse call's access to the other.
-        let failure = parser!.parse(line) { f in
-            if self.daily != nil { self.daily!.add(f) } else { self.collector!.add(f) }
-            self.observer?(f)
-        }
-        if let failure {
-            skip(file: file, number: number, reason: failure.description)
         } else {
-            summary.files[file].parsed += 1
+            collector = Self.makeCollector(format: format, options: options)
         }
     }
 
-    func skip(file: Int, number: Int, reason: String) {
-        summary.files[file].skipped += 1
-        if summary.skippedExamples.count < InputSummary.maxExamples {
-            summary.skippedExamples.append(SkippedLine(file: summary.files[file].path, line: number, reason: reason))
-        }
-    }
-
-    /// Detects the format from the held-back lines (if still undecided) and replays them.
-    func flushDetection() throws(AnalysisError) {
-        guard parser == nil else { return }
-        guard !pending.isEmpty else { return }
-        guard let found = FormatDetector.detect(pending.map(\.2)) else {
-            let (file, number, _) = pending[0]
-            throw AnalysisError(kind: .formatNotDetected, description:
-                "no preset format fits the first \(pending.count) lines (from \(summary.files[file].path):\(number)). "
-                + "Give the server's own definition with --format '…' (nginx log_format or Apache LogFormat) or --format-file.")
-        }
-        start(with: found.format, detection: found)
+    /// The format is known: parse the held-back lines.
+    mutating func start(_ format: LogFormat, observer: ((borrowing ParsedFields) -> Void)?) {
+        setUp(format)
         let held = pending
         pending = []
         pendingBytes = 0
-        for (file, number, bytes) in held {
-            bytes.withUnsafeBufferPointer { process(ByteSlice($0), file: file, number: number) }
+        for (number, bytes) in held {
+            bytes.withUnsafeBufferPointer { process(ByteSlice($0), number: number, observer: observer) }
         }
     }
 
-    private func isBlank(_ line: ByteSlice) -> Bool {
+    /// Holds a line back for detection; false for a blank line (counted, not held).
+    mutating func hold(_ line: ByteSlice, number: Int) -> Bool {
+        if Self.isBlank(line) {
+            summary.blank += 1
+            return false
+        }
+        pending.append((number, line.bytes))
+        pendingBytes += line.count
+        return true
+    }
+
+    @inline(__always)
+    mutating func line(_ line: ByteSlice, number: Int, observer: ((borrowing ParsedFields) -> Void)?) {
+        if Self.isBlank(line) {
+            summary.blank += 1
+            return
+        }
+        process(line, number: number, observer: observer)
+    }
+
+    @inline(__always)
+    private mutating func process(_ line: ByteSlice, number: Int, observer: ((borrowing ParsedFields) -> Void)?) {
+        // Parser and collector are separate stored properties, so the closure's
+        // access to the collector does not overlap the parse call's access to the parser.
+        let failure: ParseFailure?
+        if daily != nil {
+            failure = parser!.parse(line) { f in
+                daily!.add(f)
+                observer?(f)
+            }
+        } else {
+            failure = parser!.parse(line) { f in
+                collector!.add(f)
+                observer?(f)
+            }
+        }
+        if let failure {
+            skip(number: number, reason: failure.description)
+        } else {
+            summary.parsed += 1
+        }
+    }
+
+    mutating func overlong(number: Int, length: Int) {
+        summary.overlong += 1
+        skip(number: number, reason: "line longer than \(options.maxLineBytes) bytes (--max-line-bytes)")
+    }
+
+    private mutating func skip(number: Int, reason: String) {
+        summary.skipped += 1
+        guard skippedExamples.count < InputSummary.maxExamples || number < skippedExamples.last!.line else { return }
+        // Kept by line number: held-back lines are parsed after later overlong ones were seen.
+        let at = skippedExamples.firstIndex { $0.line > number } ?? skippedExamples.endIndex
+        skippedExamples.insert(SkippedLine(file: summary.path, line: number, reason: reason), at: at)
+        if skippedExamples.count > InputSummary.maxExamples { skippedExamples.removeLast() }
+    }
+
+    mutating func end(_ result: FileReadResult) {
+        read = result
+        summary.lines = result.lines
+        summary.compressed = result.compressed
+        summary.error = result.error
+    }
+
+    func finish() -> FileOutcome {
+        var days: [Int32: Evidence] = [:]
+        if var daily { days = daily.finish() }
+        return FileOutcome(summary: summary, skippedExamples: skippedExamples, read: read,
+                           evidence: collector?.finish(), days: days)
+    }
+
+    private static func isBlank(_ line: ByteSlice) -> Bool {
         for i in 0..<line.count where line[i] != UInt8(ascii: " ") && line[i] != UInt8(ascii: "\t") && line[i] != UInt8(ascii: "\r") {
             return false
         }

@@ -10,6 +10,8 @@ package struct InputSpec: Sendable {
     package var jsonFields: [String] = []
     package var maxLineBytes = 1 << 20
     package var maxOrigins = 20_000
+    /// `--inflate`: the gzip backend.
+    package var inflate: InflateChoice = .auto
     /// Origins never dropped when the origin table is full (besides `--trust`): `check` protects the policy's.
     package var protectedOrigins: [Origin] = []
     /// `--state FILE` and `--window`: read only what is new, report on the last days.
@@ -77,6 +79,11 @@ package enum Pipeline {
         analysisOptions.protectedOrigins = options.trusted + input.protectedOrigins
         analysisOptions.maxLineBytes = input.maxLineBytes
         analysisOptions.maxOrigins = input.maxOrigins
+        guard input.inflate.resolved != nil else {
+            throw CorsLogError(.usage, "--inflate isal: ISA-L's libisal.so.2 cannot be loaded; install it "
+                + "(Debian: apt-get install libisal2) or use --inflate auto or zlib")
+        }
+        analysisOptions.inflate = input.inflate
         let analysis: Analysis
         if let state = input.state {
             analysis = try runIncremental(analysisOptions, state: state, progress: input.progress)

@@ -32,6 +32,11 @@ struct InputOptions: ParsableArguments {
     var maxOrigins = 20_000
 
     @Option(help: ArgumentHelp(
+        "gzip decoder: zlib, isal (Intel ISA-L's libisal.so.2, several times faster; Debian package libisal2) or auto (ISA-L when it loads). Results are the same.",
+        valueName: "zlib|isal|auto"))
+    var inflate: InflateChoice = .auto
+
+    @Option(help: ArgumentHelp(
         "Incremental runs: remember in this file what was read (a renamed or compressed log is recognised) and the evidence by day; read only what is new.",
         valueName: "file"),
         completion: .file())
@@ -58,6 +63,7 @@ struct InputOptions: ParsableArguments {
         s.formatName = formatName
         s.jsonFields = jsonField
         s.maxLineBytes = maxLineBytes
+        s.inflate = inflate
         s.maxOrigins = maxOrigins
         if let state { s.state = StateOptions(path: state, windowDays: windowDays ?? 30) }
         if showsProgress { s.progress = ProgressLine.show }
@@ -93,3 +99,5 @@ enum ProgressLine {
         shown = false
     }
 }
+
+extension InflateChoice: ExpressibleByArgument {}

@@ -23,6 +23,29 @@ enum ByteSource {
         case failed(errno: Int32)
     }
 
+    /// Reads at `offset` without moving the position (`pread(2)`); nil when the
+    /// source cannot (a pipe).
+    func read(at offset: UInt64, into buffer: UnsafeMutableRawBufferPointer) -> Int? {
+        switch self {
+        case .descriptor(let fd):
+            while true {
+                // safe because: buffer is a live, writable region of buffer.count bytes.
+                let n = pread(fd, buffer.baseAddress, buffer.count, off_t(offset))
+                if n >= 0 { return n }
+                if errno == EINTR { continue }
+                return nil
+            }
+        case .memory(let bytes, _):
+            guard offset < UInt64(bytes.count) else { return 0 }
+            let n = min(buffer.count, bytes.count - Int(offset))
+            bytes.withUnsafeBytes { source in
+                // safe because: offset + n <= bytes.count and n <= buffer.count.
+                buffer.baseAddress.unsafelyUnwrapped.copyMemory(from: source.baseAddress.unsafelyUnwrapped + Int(offset), byteCount: n)
+            }
+            return n
+        }
+    }
+
     /// Reads at most `buffer.count` bytes into `buffer` (one `read(2)` for a descriptor).
     mutating func read(into buffer: UnsafeMutableRawBufferPointer) -> ReadOutcome {
         guard buffer.count > 0 else { return .bytes(0) }

@@ -63,16 +63,22 @@ extension LineReader {
         }
         // Inflate the first block only: a gzip header and 64 KiB of deflate data
         // decode to far more than headBytes for any log.
-        var out: [UInt8] = []
-        guard let inflater = GzipInflater(outputCapacity: Self.headBytes) else { return ([], true) }
+        var out = [UInt8](repeating: 0, count: Self.headBytes)
+        var filled = 0
+        guard let inflater = GzipInflater() else { return ([], true) }
         raw.withUnsafeBufferPointer { input in
-            var offset = 0
-            while out.count < Self.headBytes && offset < input.count {
-                let step = inflater.inflate(UnsafeBufferPointer(rebasing: input[offset...])) { out.append(contentsOf: $0) }
-                offset += step.consumed
-                if step.status != Z_OK || (step.consumed == 0 && step.produced == 0) { break }
+            out.withUnsafeMutableBufferPointer { output in
+                var offset = 0
+                while filled < output.count && offset < input.count {
+                    let step = inflater.inflate(UnsafeBufferPointer(rebasing: input[offset...]),
+                                                into: UnsafeMutableBufferPointer(rebasing: output[filled...]))
+                    offset += step.consumed
+                    filled += step.produced
+                    if step.status != .ok || (step.consumed == 0 && step.produced == 0) { break }
+                }
             }
         }
+        out.removeSubrange(filled...)
         return (Array(out.prefix(Self.headBytes)), true)
     }
 }

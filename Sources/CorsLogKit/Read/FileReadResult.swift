@@ -22,6 +22,8 @@ package struct FileReadResult: Sendable, Equatable {
     /// The first decoded bytes of the input (at most `LineReader.headBytes`), when this
     /// read saw them: for recognising the same data under another name.
     package var head: [UInt8]? = nil
+    /// The inflate backend that decoded it (nil: plain input).
+    package var inflate: InflateBackend? = nil
 
     package init(path: String, lines: Int = 0, overlongLines: Int = 0, compressed: Bool = false,
                  members: Int = 0, inputBytes: UInt64 = 0, decodedBytes: UInt64 = 0, error: InputError? = nil) {

@@ -75,4 +75,24 @@ final class InputBuffer {
         }
         return outcome
     }
+
+    /// Reads at `offset` of the source without moving it (nil: not seekable).
+    func read(at offset: UInt64, into buffer: UnsafeMutableRawBufferPointer) -> Int? {
+        source.read(at: offset, into: buffer)
+    }
+
+    /// With nothing pending: reads once straight into `buffer` (plain input goes
+    /// to the decoded block without a copy), counting the bytes as read.
+    func readBypassing(into buffer: UnsafeMutableBufferPointer<UInt8>) -> ByteSource.ReadOutcome {
+        precondition(available == 0, "InputBuffer.readBypassing with bytes pending")
+        if atEnd { return .endOfInput }
+        // safe because: buffer is writable for buffer.count bytes during the call.
+        let outcome = source.read(into: UnsafeMutableRawBufferPointer(buffer))
+        switch outcome {
+        case .bytes(let n): bytesRead += UInt64(n)
+        case .endOfInput: atEnd = true
+        case .failed: break
+        }
+        return outcome
+    }
 }

@@ -3,12 +3,12 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
-import CZlib
 
 /// Streams a file or standard input, plain or gzip, as lines, in constant memory.
 ///
 /// Memory per read: one input block and one decoded block of `blockSize`
-/// bytes, one carry buffer of `maxLineBytes` bytes and zlib's state (~40 KB).
+/// bytes (four decoded blocks with `decodeThread`), one carry buffer of
+/// `maxLineBytes` bytes and the inflater's state (zlib ~40 KB, ISA-L ~180 KB).
 /// gzip is recognised by its magic bytes `1f 8b`, never by the file name;
 /// concatenated members (`cat a.gz b.gz`) are read one after the other as one
 /// stream, and all-zero padding after the last member is ignored.
@@ -16,9 +16,16 @@ package struct LineReader: Sendable {
     package let maxLineBytes: Int
     package let blockSize: Int
 
-    package init(maxLineBytes: Int = 1 << 20, blockSize: Int = 1 << 20) {
+    /// Decode on a thread of its own (see `run`).
+    package let decodeThread: Bool
+    package let inflate: InflateChoice
+
+    package init(maxLineBytes: Int = 1 << 20, blockSize: Int = 1 << 20, decodeThread: Bool = false,
+                 inflate: InflateChoice = .zlib) {
         self.maxLineBytes = max(maxLineBytes, 1)
         self.blockSize = max(blockSize, 1)
+        self.decodeThread = decodeThread
+        self.inflate = inflate
     }
 
     /// How many decoded bytes `FileReadResult.head` keeps.
@@ -91,153 +98,54 @@ package struct LineReader: Sendable {
 
     /// The shared engine; also returns the carry high-water mark for tests.
     /// `seeked`: the source is a plain file already positioned at `start.offset`.
+    ///
+    /// With `decodeThread`, a `StreamDecoder` inflates (or reads) on a thread of its own into
+    /// a `BlockRing` of four blocks, and this thread splits and delivers the lines:
+    /// the lines, counts and errors are the same as when both run here.
     func run(source: ByteSource, name: String, start: Start = .beginning, seeked: Bool = false,
              onLine: (ByteSlice, Int) -> Void,
              onOverlongLine: (Int, Int) -> Void) -> (result: FileReadResult, peakCarryBytes: Int) {
-        let input = InputBuffer(source: source, capacity: blockSize)
         let splitter = LineSplitter(maxLineBytes: maxLineBytes, firstLineNumber: start.linesBefore + 1)
         let sink = DecodedSink(splitter: splitter, skip: seeked ? 0 : start.offset, keepHead: !seeked)
+        let decoder = StreamDecoder(input: InputBuffer(source: source, capacity: blockSize), seeked: seeked,
+                              inflate: inflate, blockSize: blockSize)
+        var outcome: StreamDecoder.Outcome
+        if decodeThread {
+            let ring = BlockRing(blocks: 4, size: blockSize)
+            let thread = WorkerThread { [decoder] in decoder.runAndClose(into: ring) }
+            while let block = ring.nextFull() {
+                ring.withBlock(block) { sink.feed($0, onLine: onLine, onOverlongLine: onOverlongLine) }
+                ring.recycle(block)
+            }
+            thread.join()
+            outcome = decoder.outcome
+        } else {
+            let block = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: blockSize)
+            defer { block.deallocate() }
+            // safe because: block is owned here for the call; emit hands its filled prefix to the sink only during the call.
+            let last: Int
+            (outcome, last) = decoder.decode(into: block) { filled in
+                sink.feed(UnsafeBufferPointer(rebasing: block[..<filled]), onLine: onLine, onOverlongLine: onOverlongLine)
+                return block
+            }
+            sink.feed(UnsafeBufferPointer(rebasing: block[..<last]), onLine: onLine, onOverlongLine: onOverlongLine)
+        }
         var result = FileReadResult(path: name)
-        var failure: (kind: InputError.Kind, offset: UInt64)?
-
-        // Magic detection needs the first two bytes (a read may return fewer).
-        while input.available < 2 && !input.atEnd {
-            if case .failed(let code) = input.refill() {
-                failure = (.readFailed(errno: code), input.bytesRead)
-                break
-            }
-        }
-        if failure == nil {
-            result.compressed = input.available >= 2 && input.peek(0) == 0x1f && input.peek(1) == 0x8b
-            if result.compressed && !seeked {
-                failure = inflateAll(input, sink, &result, onLine: onLine, onOverlongLine: onOverlongLine)
-            } else {
-                result.compressed = false
-                failure = splitPlain(input, sink, onLine: onLine, onOverlongLine: onOverlongLine)
-                result.decodedBytes = input.bytesRead + (seeked ? start.offset : 0)
-            }
-        }
+        result.compressed = outcome.compressed
+        result.members = outcome.members
+        result.decodedBytes = outcome.compressed ? outcome.decoded : outcome.inputBytes + (seeked ? start.offset : 0)
+        result.inflate = outcome.backend
         let held = splitter.finish(holdTail: start.holdUnterminatedTail, onLine: onLine, onOverlongLine: onOverlongLine)
         let decoded = max(result.decodedBytes, seeked ? start.offset : 0)
         result.resumeOffset = decoded >= UInt64(held) ? decoded - UInt64(held) : 0
         result.head = sink.head
         result.lines = splitter.lines
         result.overlongLines = splitter.overlongLines
-        result.inputBytes = input.bytesRead
-        if let failure {
+        result.inputBytes = outcome.inputBytes
+        if let failure = outcome.failure {
             result.error = InputError(path: name, kind: failure.kind, offset: failure.offset, linesBefore: splitter.lines)
         }
         return (result, splitter.peakCarryBytes)
-    }
-
-    /// Plain input: every block goes straight to the splitter.
-    private func splitPlain(_ input: InputBuffer, _ sink: DecodedSink,
-                            onLine: (ByteSlice, Int) -> Void,
-                            onOverlongLine: (Int, Int) -> Void) -> (kind: InputError.Kind, offset: UInt64)? {
-        while true {
-            input.withAvailable { sink.feed($0, onLine: onLine, onOverlongLine: onOverlongLine) }
-            input.consume(input.available)
-            switch input.refill() {
-            case .bytes: continue
-            case .endOfInput: return nil
-            case .failed(let code): return (.readFailed(errno: code), input.bytesRead)
-            }
-        }
-    }
-
-    /// gzip input: inflate member after member; between members accept only
-    /// another member's magic or all-zero padding up to the end.
-    private func inflateAll(_ input: InputBuffer, _ sink: DecodedSink, _ result: inout FileReadResult,
-                            onLine: (ByteSlice, Int) -> Void,
-                            onOverlongLine: (Int, Int) -> Void) -> (kind: InputError.Kind, offset: UInt64)? {
-        guard let inflater = GzipInflater(outputCapacity: blockSize) else {
-            return (.corruptGzip(detail: "zlib could not start (out of memory)"), 0)
-        }
-        var decoded: UInt64 = 0
-        defer { result.decodedBytes = decoded }
-        var inMember = true
-        // zlib may hold decoded bytes back when the output block fills; call it
-        // again before asking for more input (or calling a short input truncated).
-        var outputWasFull = false
-
-        while true {
-            if inMember {
-                if input.available == 0 && !outputWasFull {
-                    switch input.refill() {
-                    case .bytes: break
-                    case .endOfInput: return (.truncatedGzip, input.bytesRead)
-                    case .failed(let code): return (.readFailed(errno: code), input.bytesRead)
-                    }
-                }
-                let step = input.withAvailable { bytes in
-                    inflater.inflate(bytes) { decodedBlock in
-                        sink.feed(decodedBlock, onLine: onLine, onOverlongLine: onOverlongLine)
-                    }
-                }
-                input.consume(step.consumed)
-                decoded += UInt64(step.produced)
-                outputWasFull = step.produced == inflater.outputCapacity
-                switch step.status {
-                case Z_OK:
-                    continue
-                case Z_STREAM_END:
-                    result.members += 1
-                    inMember = false
-                case Z_BUF_ERROR:
-                    // No progress possible: zlib needs more input. With input
-                    // still pending that would loop forever, so call it corrupt.
-                    if input.available > 0 && step.consumed == 0 && step.produced == 0 {
-                        return (.corruptGzip(detail: "zlib made no progress"), input.consumedOffset)
-                    }
-                case Z_NEED_DICT:
-                    return (.corruptGzip(detail: "stream needs a preset dictionary"), input.consumedOffset)
-                case Z_MEM_ERROR:
-                    return (.corruptGzip(detail: "zlib ran out of memory"), input.consumedOffset)
-                default:
-                    let detail = inflater.message
-                    return (.corruptGzip(detail: detail.isEmpty ? "zlib error \(step.status)" : detail),
-                            input.consumedOffset)
-                }
-            } else {
-                // Between members: need two bytes to see the magic.
-                while input.available < 2 && !input.atEnd {
-                    if case .failed(let code) = input.refill() {
-                        return (.readFailed(errno: code), input.bytesRead)
-                    }
-                }
-                if input.available == 0 { return nil }
-                let first = input.peek(0)
-                if first == 0 {
-                    return skipZeroPadding(input)
-                } else if input.available >= 2 && first == 0x1f && input.peek(1) == 0x8b {
-                    inflater.reset()
-                    inMember = true
-                    outputWasFull = false
-                } else if input.available == 1 && first == 0x1f {
-                    // One byte of a next member's magic, then the end.
-                    return (.truncatedGzip, input.bytesRead)
-                } else {
-                    return (.trailingGarbage, input.consumedOffset)
-                }
-            }
-        }
-    }
-
-    /// Consumes zero bytes to the end of input; any other byte is garbage.
-    private func skipZeroPadding(_ input: InputBuffer) -> (kind: InputError.Kind, offset: UInt64)? {
-        while true {
-            let nonZero = input.withAvailable { bytes in bytes.firstIndex { $0 != 0 } }
-            if let nonZero {
-                input.consume(nonZero)
-                return (.trailingGarbage, input.consumedOffset)
-            }
-            input.consume(input.available)
-            switch input.refill() {
-            case .bytes: continue
-            case .endOfInput: return nil
-            case .failed(let code): return (.readFailed(errno: code), input.bytesRead)
-            }
-        }
     }
 }
 

@@ -36,6 +36,8 @@ package struct JSONReport: Codable, Sendable {
         var skipped: Int
         var blank: Int
         var skippedExamples: [Skipped]
+        /// The inflate backend that decoded gzip input (`zlib`, `isa-l`); absent when none was gzip.
+        var inflate: String?
         var firstSeen: String?
         var lastSeen: String?
         /// Only for an incremental run (`--state`).
@@ -214,6 +216,7 @@ package struct JSONReport: Codable, Sendable {
             },
             lines: inp.lines, parsed: inp.parsed, skipped: inp.skipped, blank: inp.blank,
             skippedExamples: inp.skippedExamples.map { Skipped(file: $0.file, line: $0.line, reason: $0.reason) },
+            inflate: inp.inflate?.rawValue,
             firstSeen: e.firstSeen.map(Timestamp.iso8601), lastSeen: e.lastSeen.map(Timestamp.iso8601),
             state: analysis.incremental.map(StateEntry.init))
         traffic = Traffic(linesWithoutOrigin: e.linesWithoutOrigin, sameOriginRequests: e.sameOriginRequests,

@@ -8,7 +8,8 @@ package enum TextReport {
         out.append("")
         out.append("Input: \(ReportText.count(a.input.files.count)) file\(a.input.files.count == 1 ? "" : "s"), "
             + "\(ReportText.count(a.input.lines)) lines: \(ReportText.count(a.input.parsed)) parsed, "
-            + "\(ReportText.count(a.input.skipped)) skipped, \(ReportText.count(a.input.blank)) blank; \(ReportText.formatLine(a))")
+            + "\(ReportText.count(a.input.skipped)) skipped, \(ReportText.count(a.input.blank)) blank; \(ReportText.formatLine(a))"
+            + (a.input.inflate.map { "; gzip inflated by \($0.rawValue)" } ?? ""))
         out.append(ReportText.table(a.input.files.map { f in
             ["  " + f.path, f.compressed ? "gzip" : "plain", "\(ReportText.count(f.lines)) lines",
              "\(ReportText.count(f.parsed)) parsed", "\(ReportText.count(f.skipped)) skipped",

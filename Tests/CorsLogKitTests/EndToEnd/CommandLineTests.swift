@@ -9,7 +9,8 @@ import Testing
 
     @Test func analyzeOnTheNginxSamplesMatchesTheRecordedReports() throws {
         for (output, name) in [("json", "samples-nginx.json"), ("text", "samples-nginx.txt"), ("markdown", "samples-nginx.md"), ("html", "samples-nginx.html")] {
-            let r = try runProcess(bin, ["analyze", "--site", "https://api.example.com", "--output", output, "\(samples)/nginx/"])
+            // zlib: the report names the gzip backend, and ISA-L may or may not be installed.
+            let r = try runProcess(bin, ["analyze", "--inflate", "zlib", "--site", "https://api.example.com", "--output", output, "\(samples)/nginx/"])
             #expect(r.status == 0, "\(r.err)")
             Expected.check(r.out.replacingOccurrences(of: samples, with: "samples"), named: name)
         }

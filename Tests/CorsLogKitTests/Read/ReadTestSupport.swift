@@ -22,8 +22,9 @@ struct ReadCapture {
 enum ReadFixture {
     /// Reads in-memory bytes and keeps copies of every line.
     static func read(_ bytes: [UInt8], name: String = "test.log",
-                     maxLineBytes: Int = 1 << 20, blockSize: Int = 1 << 20) -> ReadCapture {
-        let reader = LineReader(maxLineBytes: maxLineBytes, blockSize: blockSize)
+                     maxLineBytes: Int = 1 << 20, blockSize: Int = 1 << 20,
+                     decodeThread: Bool = false, inflate: InflateChoice = .zlib) -> ReadCapture {
+        let reader = LineReader(maxLineBytes: maxLineBytes, blockSize: blockSize, decodeThread: decodeThread, inflate: inflate)
         var lines: [[UInt8]] = []
         var numbers: [Int] = []
         var overlong: [ReadCapture.Overlong] = []

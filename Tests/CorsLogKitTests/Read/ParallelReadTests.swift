@@ -1,0 +1,162 @@
+import CIsal
+import Foundation
+import Testing
+@testable import CorsLogKit
+
+/// The same logs through the single-threaded path, the decode thread, parallel file
+/// workers, small and large blocks and each inflate backend give byte-identical reports,
+/// also where the per-origin caps (8 top paths, 16 clients per method, 64 header names),
+/// the origin cap, the invalid-origin examples and the skipped-line examples are reached.
+@Suite struct ParallelReadTests {
+    /// ISA-L is required under CI; a developer machine without it skips with a message.
+    static var isalAvailable: Bool {
+        if IsalLibrary.shared != nil { return true }
+        if ProcessInfo.processInfo.environment["CI"] == "true" {
+            Issue.record("ISA-L (libisal.so.2, Debian libisal2) is required under CI=true")
+        } else {
+            print("ParallelReadTests: libisal.so.2 not found (apt-get install libisal2): the ISA-L runs are skipped")
+        }
+        return false
+    }
+
+    /// nginx-cors lines: many origins (more than the cap), heavy hitters with many paths and
+    /// clients, invalid origins, preflights with many header names, junk lines and an overlong one.
+    static func lines(file: Int, count: Int) -> [UInt8] {
+        var out: [UInt8] = []
+        var state = UInt64(file + 1) &* 0x9E37_79B9_7F4A_7C15
+        func next(_ n: UInt64) -> UInt64 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return (state >> 33) % n
+        }
+        for i in 0..<count {
+            let r = next(100)
+            let origin: String
+            switch r {
+            case 0..<40: origin = "https://app\(next(3)).example.com"          // heavy hitters
+            case 40..<70: origin = "https://o\(next(400)).tail.example"        // the long tail, beyond the cap
+            case 70..<75: origin = "https://bad\(next(30)).example/path"        // invalid: has a path
+            case 75..<80: origin = "null"
+            default: origin = "-"
+            }
+            let method = ["GET", "POST", "PUT", "DELETE", "OPTIONS"][Int(next(5))]
+            let acrm = method == "OPTIONS" ? ["PUT", "PATCH", "DELETE"][Int(next(3))] : "-"
+            let acrh = method == "OPTIONS" ? (0..<Int(next(4) + 1)).map { _ in "x-h\(next(80))" }.joined(separator: ",") : "-"
+            let day = 1 + (file * 3 + i / (count / 3 + 1)) % 28
+            let line = "10.\(file).\(next(40)).\(next(256)) - - [\(String(format: "%02d", day))/Nov/2025:10:\(String(format: "%02d", i % 60)):00 +0000] "
+                + "\"\(method) /v1/r\(next(30))/\(next(100000)) HTTP/1.1\" \(next(10) == 0 ? 500 : 200) 12 \"-\" \"ua\" \"api.example.com\" "
+                + "\"\(origin)\" \"\(acrm)\" \"\(acrh)\" \"\(next(2) == 0 ? "*" : origin)\" \"-\""
+            out += Array(line.utf8)
+            if i % 97 == 5 { out += Array("\njunk that is no log line \(i)".utf8) }
+            out.append(UInt8(ascii: "\n"))
+            if i % 501 == 7 { out.append(UInt8(ascii: "\n")) }
+        }
+        out += Array(repeating: UInt8(ascii: "x"), count: 5000) + [UInt8(ascii: "\n")]
+        return out
+    }
+
+    /// A rotated set: two gzip files (one of two members), two plain.
+    static func writeSet() throws -> (URL, [String]) {
+        let dir = try ReadFixture.temporaryDirectory()
+        var paths: [String] = []
+        for f in 0..<4 {
+            let plain = lines(file: f, count: 3000 + f * 500)
+            let bytes: [UInt8]
+            switch f {
+            case 0: bytes = ReadFixture.gzip(Array(plain[..<1000])) + ReadFixture.gzip(Array(plain[1000...]))
+            case 1: bytes = ReadFixture.gzip(plain)
+            default: bytes = plain
+            }
+            let url = dir.appendingPathComponent("access.log.\(4 - f)\(f < 2 ? ".gz" : "")")
+            try Data(bytes).write(to: url)
+            paths.append(url.path)
+        }
+        return (dir, paths)
+    }
+
+    static func report(_ paths: [String], threads: Int, decodeThread: Bool, inflate: InflateChoice,
+                       blockSize: Int = 1 << 20, detect: Bool = false, byDay: Bool = false) throws -> String {
+        var options = AnalysisOptions(paths: paths)
+        if !detect { options.format = .given(LogFormat.preset("nginx-cors")!) }
+        options.sites = [origin("https://api.example.com")]
+        options.maxOrigins = 64
+        options.maxLineBytes = 4096
+        options.threads = threads
+        options.decodeThread = decodeThread
+        options.inflate = inflate
+        options.blockSize = blockSize
+        options.byDay = byDay
+        let run = try Analyzer.run(options, files: paths.map { FileToRead(path: $0) })
+        var analysis = run.analysis
+        analysis.input.inflate = nil   // named in the report; compared separately
+        var inference = InferenceOptions()
+        inference.sites = options.sites
+        let psl = try PublicSuffixList.load()
+        var text = JSONReport(analysis: analysis, inference: Inferrer.infer(analysis.evidence, options: inference, psl: psl)).encoded()
+        if byDay {
+            for (day, e) in run.days.sorted(by: { $0.key < $1.key }) {
+                var a = analysis
+                a.evidence = e
+                text += "\n\(day)\n" + JSONReport(analysis: a, inference: Inferrer.infer(e, options: inference, psl: psl)).encoded()
+            }
+        }
+        return text
+    }
+
+    @Test(arguments: [false, true])
+    func everyPathGivesTheSameReport(detect: Bool) throws {
+        let (dir, paths) = try Self.writeSet()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let reference = try Self.report(paths, threads: 1, decodeThread: false, inflate: .zlib, detect: detect)
+        // The input really reaches the caps the merge must get right.
+        let json = try JSONSerialization.jsonObject(with: Data(reference.utf8)) as! [String: Any]
+        let cap = json["origin_cap"] as! [String: Any]
+        #expect(cap["reached"] as? Bool == true)
+        let invalid = json["invalid_origins"] as! [String: Any]
+        #expect((invalid["examples"] as! [Any]).count == 8)
+        let input = json["input"] as! [String: Any]
+        #expect((input["skipped_examples"] as! [Any]).count == 10)
+        let origins = json["origins"] as! [[String: Any]]
+        let heavy = try #require(origins.first { $0["origin"] as? String == "https://app0.example.com" })
+        #expect((heavy["top_paths"] as! [Any]).count == 8)
+        #expect((heavy["clients"] as! Int) > 16)
+
+        var runs: [(String, Int, Bool, InflateChoice, Int)] = [
+            ("decode thread", 1, true, .zlib, 1 << 20),
+            ("4 workers", 4, true, .zlib, 1 << 20),
+            ("2 workers, no decode thread", 2, false, .zlib, 1 << 20),
+            ("small blocks", 3, true, .zlib, 777),
+        ]
+        if Self.isalAvailable {
+            runs += [("isa-l", 1, false, .isal, 1 << 20), ("isa-l, parallel, small blocks", 4, true, .isal, 4099)]
+        }
+        for (name, threads, decodeThread, inflate, blockSize) in runs {
+            let r = try Self.report(paths, threads: threads, decodeThread: decodeThread, inflate: inflate,
+                                    blockSize: blockSize, detect: detect)
+            #expect(r == reference, "\(name) differs from the single-threaded zlib report")
+        }
+    }
+
+    @Test func dayBucketsAreTheSameWhateverTheThreads() throws {
+        let (dir, paths) = try Self.writeSet()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let reference = try Self.report(paths, threads: 1, decodeThread: false, inflate: .zlib, byDay: true)
+        #expect(reference.components(separatedBy: "corslog_version").count > 5, "several day buckets")
+        let parallel = try Self.report(paths, threads: 4, decodeThread: true, inflate: .auto, blockSize: 1000, byDay: true)
+        #expect(parallel == reference)
+    }
+
+    @Test func theReportNamesTheBackendThatRan() throws {
+        let (dir, paths) = try Self.writeSet()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var options = AnalysisOptions(paths: paths)
+        options.format = .given(LogFormat.preset("nginx-cors")!)
+        options.inflate = .zlib
+        #expect(try Analyzer.run(options, files: paths.map { FileToRead(path: $0) }).analysis.input.inflate == .zlib)
+        options.paths = [paths[3]]
+        #expect(try Analyzer.run(options, files: [FileToRead(path: paths[3])]).analysis.input.inflate == nil, "plain input: no backend")
+        if Self.isalAvailable {
+            options.inflate = .auto
+            #expect(try Analyzer.run(options, files: paths.map { FileToRead(path: $0) }).analysis.input.inflate == .isal)
+        }
+    }
+}
