@@ -52,6 +52,27 @@ package enum HTMLReport {
         }
         body.append("</section>")
 
+        // What the server answers today (the audit), as the text report has it.
+        body.append(section("policy-in-force", "Policy in force"))
+        let audit = PolicyAudit.audit(a.evidence, inf, syntax: a.format.syntax)
+        if !audit.available {
+            body.append("<p>Cannot tell: \(escape(audit.unavailable ?? ""))</p>")
+        } else {
+            body.append("<p>From the responses' Access-Control-Allow-Origin: \(escape(audit.summaryText))</p>")
+            if audit.findings.isEmpty {
+                body.append("<p>No known misconfiguration.</p>")
+            } else {
+                body.append(table(
+                    caption: "Findings, most severe first",
+                    head: ["Severity", "Finding", "Requests", "Origins", "Example", "Why"], numeric: [2, 3],
+                    rows: audit.findings.map { f in
+                        [escape(f.severity.rawValue), code(f.code.rawValue), escape(ReportText.count(f.requests)),
+                         escape(ReportText.count(f.origins)), f.example.map(code) ?? "", escape(f.detail)]
+                    }))
+            }
+        }
+        body.append("</section>")
+
         // The origins, in reading order.
         body.append(section("origins", "Origins"))
         let ordered = ReportText.forPeople(inf.verdicts)
