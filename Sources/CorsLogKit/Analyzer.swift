@@ -270,7 +270,8 @@ private final class Run {
     }
 
     func endFile(_ result: FileReadResult) {
-        summary.files[current].lines = result.lines
+        // Every line read: delivered (parsed, skipped, blank) and overlong (skipped).
+        summary.files[current].lines = result.lines + result.overlongLines
         summary.files[current].compressed = result.compressed
         summary.files[current].error = result.error
     }

@@ -15,7 +15,8 @@ import Testing
         let gz = ReadFixture.gzip(text)
         var previous = 0
         var cuts = 0
-        for cut in stride(from: 1, to: gz.count, by: max(1, gz.count / 300)) {
+        // (One byte cannot be told from plain text: gzip is recognised by two.)
+        for cut in stride(from: 2, to: gz.count, by: max(1, gz.count / 300)) {
             let capture = ReadFixture.read(Array(gz[0..<cut]), name: "cut.gz", blockSize: 4096)
             #expect(capture.result.error?.kind == .truncatedGzip, "cut \(cut)")
             #expect(capture.result.error?.offset == UInt64(cut), "cut \(cut)")
@@ -43,7 +44,9 @@ import Testing
             damaged[offset] ^= 0x5a
             let capture = ReadFixture.read(damaged, name: "bad.gz", blockSize: 4096)
             guard let error = capture.result.error else {
-                Issue.record("byte \(offset) flipped: read without error")
+                // A changed match distance inside a run of one byte can decode to
+                // the same bytes (the CRC-32 then agrees): only then is there no error.
+                #expect(capture.lines == expected, "byte \(offset) flipped: no error, but other lines")
                 continue
             }
             switch error.kind {
@@ -76,25 +79,25 @@ import Testing
     }
 
     @Test func aGzipBombOfZerosIsStreamedInConstantMemory() {
-        // 1 GiB of NUL bytes and no newline: one line, far over the limit.
-        let (gz, decoded) = bomb(unit: [UInt8](repeating: 0, count: 1 << 20), repeats: 64, members: 16)
-        #expect(gz.count < 1_200_000)
-        #expect(decoded == 1 << 30)
+        // 512 MiB of NUL bytes and no newline from a 520 kB file: one line, far over the limit.
+        let (gz, decoded) = bomb(unit: [UInt8](repeating: 0, count: 1 << 20), repeats: 64, members: 8)
+        #expect(gz.count < 600_000)
+        #expect(decoded == 1 << 29)
         let capture = ReadFixture.read(gz, name: "bomb.gz")
         #expect(capture.result.error == nil)
         #expect(capture.result.decodedBytes == decoded)
-        #expect(capture.result.members == 16)
+        #expect(capture.result.members == 8)
         #expect(capture.lines.isEmpty)
-        #expect(capture.overlong == [.init(line: 1, length: 1 << 30)])
+        #expect(capture.overlong == [.init(line: 1, length: 1 << 29)])
         #expect(capture.peakCarryBytes <= 1 << 20, "the carry never holds more than --max-line-bytes")
     }
 
     @Test func aGzipBombOfOneRepeatedLineDeliversEveryLine() {
-        // 128 MiB of one 64-byte line: 2 Mi lines from a file of about 130 kB.
+        // 128 MiB of one 64-byte line: 2 Mi lines from a file of about 390 kB.
         let line = bytes("192.0.2.1 - - [01/Nov/2025:00:00:00 +0000] \"GET / HTTP/1.1\" 200\n")
         #expect(line.count == 64)
         let (gz, decoded) = bomb(unit: line, repeats: 1 << 18, members: 8)
-        #expect(gz.count < 200_000)
+        #expect(gz.count < 400_000)
         let reader = LineReader()
         var lines = 0
         var allSame = true
