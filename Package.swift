@@ -35,6 +35,12 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // The libFuzzer targets, one executable (fuzz/run builds it with
+        // -sanitize=fuzzer,address -DCORSLOG_FUZZ; otherwise it replays files).
+        .executableTarget(
+            name: "corslog-fuzz",
+            dependencies: ["CorsLogKit"]
+        ),
         .testTarget(
             name: "CorsLogKitTests",
             dependencies: ["CorsLogKit", "corslog"],

@@ -463,7 +463,7 @@ private struct FileWork {
 
     mutating func end(_ result: FileReadResult) {
         read = result
-        summary.lines = result.lines
+        summary.lines = result.lines + result.overlongLines  // every line read: delivered and overlong (skipped)
         summary.compressed = result.compressed
         summary.error = result.error
     }

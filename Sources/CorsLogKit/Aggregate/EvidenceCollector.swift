@@ -20,7 +20,7 @@ package struct EvidenceCollector {
     private let allowOriginField: AnswerField
 
     private var evidence: Evidence
-    private var cache = ByteKeyTable()
+    private var cache: ByteKeyTable
     private var tracked: [Origin] = []
     private var stats: [OriginStats] = []
     private var isSite: [Bool] = []
@@ -28,15 +28,19 @@ package struct EvidenceCollector {
     private var authority: [[UInt8]] = []
     private var index: [Origin: Int32] = [:]
     /// Raw `Access-Control-Request-Headers` values, parsed once each (a bounded cache).
-    private var headerListCache = ByteKeyTable(maxEntries: 4096, maxArenaBytes: 1 << 20)
+    private var headerListCache: ByteKeyTable
     private var headerLists: [HeaderList] = []
 
     private static let nullCode: Int32 = -1
     private static let invalidBase: Int32 = -2
 
+    /// `cacheEntries`: how many distinct raw Origin values are remembered before the
+    /// cache empties itself (small in the fuzz targets, which make one collector per input).
     package init(source: OriginSource, sites: [Origin], protected: [Origin] = [],
                  capacity: Int = 20_000, hasRequestMethodField: Bool, hasHostField: Bool,
-                 allowOriginField: AnswerField = .absent) {
+                 allowOriginField: AnswerField = .absent, cacheEntries: Int = 1 << 16) {
+        self.cache = ByteKeyTable(maxEntries: cacheEntries, maxArenaBytes: cacheEntries * 128)
+        self.headerListCache = ByteKeyTable(maxEntries: min(cacheEntries, 4096), maxArenaBytes: min(cacheEntries * 16, 1 << 20))
         self.source = source
         self.sites = Set(sites)
         self.protected = Set(sites).union(protected)

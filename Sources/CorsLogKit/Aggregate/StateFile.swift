@@ -121,6 +121,11 @@ package struct StateFile: Sendable {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw CorsLogError(.noInput, "\(path): cannot read the state file")
         }
+        return try decode(data, path: path)
+    }
+
+    /// Reads a state file's bytes (read from `path`, named in errors) strictly.
+    package static func decode(_ data: Data, path: String) throws(CorsLogError) -> StateFile {
         struct Probe: Decodable {
             var version: Int?
             enum CodingKeys: String, CodingKey { case version = "corslog_state" }

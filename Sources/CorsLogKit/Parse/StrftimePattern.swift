@@ -14,10 +14,19 @@ struct StrftimePattern: Sendable {
     let steps: [Step]
 
     init?(_ pattern: String) {
+        guard let steps = Self.steps(Array(pattern.utf8)) else { return nil }
+        let hasDate = (steps.contains(.year4) || steps.contains(.year2))
+            && (steps.contains(.month) || steps.contains(.monthName))
+            && (steps.contains(.day) || steps.contains(.daySpacePadded))
+        guard hasDate || steps.contains(.epoch) else { return nil }
+        self.steps = steps
+    }
+
+    /// The steps of a pattern, or nil for a conversion outside the supported set.
+    /// (Not checked for a full date: `%T` and `%R` expand through here.)
+    private static func steps(_ p: [UInt8]) -> [Step]? {
         var steps: [Step] = []
-        let p = Array(pattern.utf8)
         var i = 0
-        func expand(_ s: String) -> [Step]? { StrftimePattern(s)?.steps }
         while i < p.count {
             guard p[i] == UInt8(ascii: "%") else { steps.append(.literal(p[i])); i += 1; continue }
             guard i + 1 < p.count else { return nil }
@@ -44,18 +53,14 @@ struct StrftimePattern: Sendable {
             case UInt8(ascii: "s"): steps.append(.epoch)
             case UInt8(ascii: "n"), UInt8(ascii: "t"): steps.append(.whitespace)
             case UInt8(ascii: "%"): steps.append(.literal(UInt8(ascii: "%")))
-            case UInt8(ascii: "T"): steps += expand("%H:%M:%S")!
-            case UInt8(ascii: "F"): steps += expand("%Y-%m-%d")!
-            case UInt8(ascii: "D"): steps += expand("%m/%d/%y")!
-            case UInt8(ascii: "R"): steps += expand("%H:%M")!
+            case UInt8(ascii: "T"): steps += [.hour, .literal(UInt8(ascii: ":")), .minute, .literal(UInt8(ascii: ":")), .second]
+            case UInt8(ascii: "F"): steps += [.year4, .literal(UInt8(ascii: "-")), .month, .literal(UInt8(ascii: "-")), .day]
+            case UInt8(ascii: "D"): steps += [.month, .literal(UInt8(ascii: "/")), .day, .literal(UInt8(ascii: "/")), .year2]
+            case UInt8(ascii: "R"): steps += [.hour, .literal(UInt8(ascii: ":")), .minute]
             default: return nil
             }
         }
-        let hasDate = (steps.contains(.year4) || steps.contains(.year2))
-            && (steps.contains(.month) || steps.contains(.monthName))
-            && (steps.contains(.day) || steps.contains(.daySpacePadded))
-        guard hasDate || steps.contains(.epoch) else { return nil }
-        self.steps = steps
+        return steps
     }
 
     func parse(_ b: UnsafeBufferPointer<UInt8>) -> Int64? {

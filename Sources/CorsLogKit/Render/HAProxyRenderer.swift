@@ -208,7 +208,8 @@ package struct HAProxyRenderer: PolicyRenderer {
     }
 
     /// An unquoted HAProxy word: a validated origin or path prefix, made of
-    /// letters, digits and `: / . - _ ~ [ ]` only. Anything else (a space, `#`,
+    /// letters, digits and `: / . - _ ~ [ ] +` only (`+` from a scheme such as
+    /// `git+https`, which an origin may have). Anything else (a space, `#`,
     /// a quote, `\`, `$`, `,`, `(`, `)`, `{`, `}`) would end or change the word,
     /// the sample fetch or the ACL, so it stops here as a bug.
     static func word(_ s: String) -> String {
@@ -216,7 +217,7 @@ package struct HAProxyRenderer: PolicyRenderer {
         for b in s.utf8 {
             let ok = (b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z")) || (b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z"))
                 || (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9"))
-                || ":/.-_~[]".utf8.contains(b)
+                || ":/.-_~[]+".utf8.contains(b)
             precondition(ok, "HAProxy renderer got a value outside the validated character set")
         }
         return s

@@ -1,0 +1,60 @@
+import CorsLogKit
+
+/// The per-line hot path of each syntax: every line of the input through the
+/// presets (and an `escape=json` nginx format), the fields into an
+/// `EvidenceCollector` with a tiny origin cap (so pruning runs too), each
+/// failure's message built, and the first lines through format detection.
+enum LineParserFuzz {
+    static let nginxFormats: [LogFormat] = [
+        LogFormat.preset("nginx-cors")!,
+        LogFormat.preset("combined")!,
+        try! LogFormat.parse(definition: #"log_format j escape=json '$remote_addr - $remote_user [$time_iso8601] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" "$host" "$http_origin" "$http_access_control_request_method" "$http_access_control_request_headers" "$sent_http_access_control_allow_origin" $msec';"#),
+    ]
+    static let apacheFormats: [LogFormat] = [
+        LogFormat.preset("apache-cors")!,
+        LogFormat.preset("vhost_combined")!,
+        try! LogFormat.parse(definition: #"%a %{%Y-%m-%dT%H:%M:%S}t %m %U%q %>s "%{Origin}i" "%{Access-Control-Request-Headers}i""#),
+    ]
+    static let jsonFormats: [LogFormat] = [
+        LogFormat.preset("json")!,
+        LogFormat.json(keys: [.origin: ["request.headers.Origin", "a.b.c"], .time: ["ts"]]),
+    ]
+    static let site = Origin.parse("https://api.example.com").origin!
+
+    static func nginx(_ data: UnsafeRawBufferPointer) { run(data, nginxFormats) }
+    static func apache(_ data: UnsafeRawBufferPointer) { run(data, apacheFormats) }
+    static func json(_ data: UnsafeRawBufferPointer) { run(data, jsonFormats) }
+
+    static func run(_ data: UnsafeRawBufferPointer, _ formats: [LogFormat]) {
+        let lines = FuzzTargets.lines(data)
+        for format in formats {
+            var parser = format.makeParser()
+            var collector = EvidenceCollector(
+                source: format.fields.contains(.origin) ? .originHeader : .referer, sites: [site], capacity: 16,
+                hasRequestMethodField: format.fields.contains(.requestMethodHeader), hasHostField: format.fields.contains(.host),
+                cacheEntries: 8)
+            for line in lines {
+                let slice = ByteSlice(line.assumingMemoryBound(to: UInt8.self))
+                let failure = parser.parse(slice) { fields in
+                    FuzzTargets.check(fields.status >= -1, "status \(fields.status)")
+                    collector.add(fields)
+                }
+                if let failure { _ = failure.description }
+            }
+            let evidence = collector.finish()
+            for origin in evidence.origins.keys {
+                FuzzTargets.check(origin.serialized.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7f && $0 != 0x22 && $0 != 0x5c },
+                                  "unsafe byte in a tracked origin \(origin.serialized.debugDescription)")
+            }
+        }
+        let sample = lines.prefix(8).map { Array($0) }
+        _ = FormatDetector.detect(sample)
+    }
+}
+
+extension OriginValue {
+    var origin: Origin? {
+        if case .origin(let o) = self { return o }
+        return nil
+    }
+}

@@ -1,0 +1,30 @@
+import CorsLogKit
+
+/// `Origin.parse` and `Origin.fromReferer` on arbitrary bytes. A valid origin
+/// is printable ASCII without quotes or backslashes, and its serialisation
+/// parses back to itself (normalisation is idempotent), as an Origin header
+/// and (http and https) as a Referer.
+enum OriginFuzz {
+    static func run(_ data: UnsafeRawBufferPointer) {
+        let slice = ByteSlice(data.assumingMemoryBound(to: UInt8.self))
+        for value in [Origin.parse(slice), Origin.fromReferer(slice)] {
+            switch value {
+            case .origin(let origin):
+                let s = origin.serialized
+                FuzzTargets.check(s.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7f && $0 != 0x22 && $0 != 0x27 && $0 != 0x5c && $0 != 0x60 },
+                                  "unsafe byte in \(s.debugDescription)")
+                FuzzTargets.check(Origin.parse(s) == .origin(origin), "\(s) does not parse back to itself")
+                if origin.isWebScheme {
+                    FuzzTargets.check(Origin.fromReferer(s + "/") == .origin(origin), "\(s)/ as a Referer is not \(s)")
+                }
+            case .null:
+                break
+            case .invalid(let why):
+                _ = why
+            }
+        }
+        let text = String(decoding: data, as: UTF8.self)
+        _ = Origin.parse(text)
+        _ = Origin.fromReferer(text)
+    }
+}
