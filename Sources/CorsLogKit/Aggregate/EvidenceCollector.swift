@@ -33,6 +33,8 @@ package struct EvidenceCollector {
 
     private static let nullCode: Int32 = -1
     private static let invalidBase: Int32 = -2
+    /// Tracked origins at which the arrays are reserved for the whole cap.
+    private static let reserveAt = 1024
 
     package init(source: OriginSource, sites: [Origin], protected: [Origin] = [],
                  capacity: Int = 20_000, hasRequestMethodField: Bool, hasHostField: Bool,
@@ -140,6 +142,7 @@ package struct EvidenceCollector {
         case .origin(let origin):
             if let i = index[origin] { return i }
             if tracked.count >= capacity { prune() }
+            if tracked.count == Self.reserveAt { reserveTracked() }
             let i = Int32(tracked.count)
             tracked.append(origin)
             stats.append(OriginStats())
@@ -151,47 +154,67 @@ package struct EvidenceCollector {
         }
     }
 
-    /// Drops the least-requested half of the tracked origins.
+    /// Drops the least-requested half of the tracked origins, in place: the kept
+    /// entries move to the front of the same arrays (their order unchanged), so
+    /// no second copy of the tracked state exists at any time.
     private mutating func prune() {
         var counts = stats.map(\.requests)
         counts.sort()
         let threshold = counts[counts.count / 2]
-        var keptOrigins: [Origin] = []
-        var keptStats: [OriginStats] = []
-        var keptSite: [Bool] = []
-        var keptAuthority: [[UInt8]] = []
-        for (i, o) in tracked.enumerated() {
-            if stats[i].requests > threshold || protected.contains(o) {
-                keptOrigins.append(o)
-                keptStats.append(stats[i])
-                keptSite.append(isSite[i])
-                keptAuthority.append(authority[i])
+        counts = []
+        var kept = 0
+        for i in tracked.indices {
+            if stats[i].requests > threshold || protected.contains(tracked[i]) {
+                moveTracked(i, to: kept)
+                kept += 1
             } else {
                 evidence.originCap.evictedOrigins += 1
                 evidence.originCap.evictedRequests += stats[i].requests
             }
         }
         // Everything had the same count: drop the older half instead of nothing.
-        if keptOrigins.count >= capacity {
+        if kept >= capacity {
             let keep = capacity / 2
-            for i in keep..<keptOrigins.count where !protected.contains(keptOrigins[i]) {
-                evidence.originCap.evictedOrigins += 1
-                evidence.originCap.evictedRequests += keptStats[i].requests
+            var survivors = keep
+            for i in keep..<kept {
+                if protected.contains(tracked[i]) {
+                    moveTracked(i, to: survivors)
+                    survivors += 1
+                } else {
+                    evidence.originCap.evictedOrigins += 1
+                    evidence.originCap.evictedRequests += stats[i].requests
+                }
             }
-            let survivors = keptOrigins.indices.filter { $0 < keep || protected.contains(keptOrigins[$0]) }
-            keptOrigins = survivors.map { keptOrigins[$0] }
-            keptStats = survivors.map { keptStats[$0] }
-            keptSite = survivors.map { keptSite[$0] }
-            keptAuthority = survivors.map { keptAuthority[$0] }
+            kept = survivors
         }
-        tracked = keptOrigins
-        stats = keptStats
-        isSite = keptSite
-        authority = keptAuthority
-        index = [:]
+        let dropped = tracked.count - kept
+        tracked.removeLast(dropped)
+        stats.removeLast(dropped)
+        isSite.removeLast(dropped)
+        authority.removeLast(dropped)
+        index.removeAll(keepingCapacity: true)
         for (i, o) in tracked.enumerated() { index[o] = Int32(i) }
         cache.removeAll()
         evidence.originCap.prunes += 1
+    }
+
+    /// Moves tracked entry `i` to position `j` (`j <= i`), the old entry at `j` to `i`.
+    private mutating func moveTracked(_ i: Int, to j: Int) {
+        guard i != j else { return }
+        tracked.swapAt(i, j)
+        stats.swapAt(i, j)
+        isSite.swapAt(i, j)
+        authority.swapAt(i, j)
+    }
+
+    /// Reserves the tracked arrays for the whole cap once an input has many
+    /// origins, so they do not grow by doubling past it.
+    private mutating func reserveTracked() {
+        tracked.reserveCapacity(capacity)
+        stats.reserveCapacity(capacity)
+        isSite.reserveCapacity(capacity)
+        authority.reserveCapacity(capacity)
+        index.reserveCapacity(capacity)
     }
 
     // MARK: - Per-line helpers
@@ -226,17 +249,13 @@ package struct EvidenceCollector {
             s.preflights += 1
             s.preflightStatuses[(status >= 100 && status <= 599) ? status : -1, default: 0] += 1
             if let m = HTTPMethod(f.requestMethodHeader) {
-                s.methodTable.entries[m.ordinal].preflights += 1
-                if day > s.methodTable.entries[m.ordinal].lastDay { s.methodTable.entries[m.ordinal].lastDay = day }
-                if !m.isSafelisted { s.methodTable.entries[m.ordinal].clients.insert(client) }
+                s.methodTable.note(m, preflight: true, day: day, client: client)
             } else if !f.requestMethodHeader.isEmpty {
                 s.otherMethods += 1
             }
             // Requested headers are counted by the caller, through a cache of parsed lists.
         } else if let method {
-            s.methodTable.entries[method.ordinal].requests += 1
-            if day > s.methodTable.entries[method.ordinal].lastDay { s.methodTable.entries[method.ordinal].lastDay = day }
-            if !method.isSafelisted { s.methodTable.entries[method.ordinal].clients.insert(client) }
+            s.methodTable.note(method, preflight: false, day: day, client: client)
         } else {
             s.otherMethods += 1
         }
