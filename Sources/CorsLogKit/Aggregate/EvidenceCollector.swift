@@ -123,6 +123,7 @@ package struct EvidenceCollector {
     /// The evidence gathered so far.
     package func finish() -> Evidence {
         var e = evidence
+        e.origins.reserveCapacity(e.origins.count + tracked.count)
         for (i, o) in tracked.enumerated() {
             e.origins[o] = stats[i]
         }
