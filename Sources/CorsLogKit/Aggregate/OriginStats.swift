@@ -189,11 +189,23 @@ struct MethodTable: Sendable {
     }
 
     /// Counts one actual request (`preflight` false) or one preflight asking for `method`.
+    /// Per line: one pass over the slots, one uniqueness check, no bounds checks.
     mutating func note(_ method: HTTPMethod, preflight: Bool, day: Int32, client: UInt64) {
-        let i = slot(method)
-        if preflight { slots[i].entry.preflights += 1 } else { slots[i].entry.requests += 1 }
-        if day > slots[i].entry.lastDay { slots[i].entry.lastDay = day }
-        if !method.isSafelisted { slots[i].entry.clients.insert(client) }
+        let o = UInt8(truncatingIfNeeded: method.ordinal)
+        let counted = slots.withUnsafeMutableBufferPointer { buf -> Bool in
+            // safe because: the indices are those of `buf`, valid for this closure.
+            for i in buf.indices where buf[i].ordinal == o {
+                if preflight { buf[i].entry.preflights += 1 } else { buf[i].entry.requests += 1 }
+                if day > buf[i].entry.lastDay { buf[i].entry.lastDay = day }
+                if !method.isSafelisted { buf[i].entry.clients.insert(client) }
+                return true
+            }
+            return false
+        }
+        if counted { return }
+        var e = Entry(requests: preflight ? 0 : 1, preflights: preflight ? 1 : 0, lastDay: day)
+        if !method.isSafelisted { e.clients.insert(client) }
+        slots.append(Slot(ordinal: o, entry: e))
     }
 
     /// The index of `method`'s slot, added when missing.
