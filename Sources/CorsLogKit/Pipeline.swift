@@ -63,6 +63,14 @@ package enum ReportFormat: String, CaseIterable, Sendable {
         case .html: HTMLReport.render(a, i)
         }
     }
+
+    /// `render` handed to `sink` in pieces: the JSON report is never built whole.
+    package func write(_ a: Analysis, _ i: Inference, to sink: (String) -> Void) {
+        switch self {
+        case .json: JSONReport(analysis: a, inference: i).write(to: sink)
+        default: sink(render(a, i))
+        }
+    }
 }
 
 /// The whole job, from command-line values to analysis and inference.

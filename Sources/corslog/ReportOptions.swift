@@ -26,7 +26,7 @@ struct ReportOptions: ParsableArguments {
             if let summaryOut { try Pipeline.write(EvidenceSummary(a).encoded(), to: summaryOut) }
             return (a, result)
         }
-        FileOutput.standardOutput(output.render(a, result))
+        output.write(a, result, to: FileOutput.standardOutput)
         let status = Pipeline.status(of: a)
         if status != .ok { throw ExitCode(status.rawValue) }
     }

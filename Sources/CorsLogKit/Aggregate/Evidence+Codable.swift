@@ -123,8 +123,7 @@ extension OriginStats: Codable {
         try c.encode(Dictionary(uniqueKeysWithValues: preflightStatuses.map { (String($0.key), $0.value) }), forKey: .preflightStatuses)
         try c.encode(statusClasses, forKey: .statusClasses)
         var methods: [String: MethodEntry] = [:]
-        for m in HTTPMethod.allCases {
-            let e = methodTable.entries[m.ordinal]
+        for (m, e) in methodTable.seen {
             guard e.requests > 0 || e.preflights > 0 || e.clients.count > 0 else { continue }
             methods[m.rawValue] = MethodEntry(requests: e.requests, preflights: e.preflights,
                                               lastDay: e.lastDay == MethodTable.never ? nil : e.lastDay, clients: e.clients)
@@ -167,9 +166,9 @@ extension OriginStats: Codable {
             guard let m = HTTPMethod(name: name) else {
                 throw DecodingError.dataCorruptedError(forKey: .methods, in: c, debugDescription: "\(name) is not a method corslog counts")
             }
-            methodTable.entries[m.ordinal] = MethodTable.Entry(requests: try Count.check(e.requests, c, .methods),
+            methodTable.set(m, MethodTable.Entry(requests: try Count.check(e.requests, c, .methods),
                                                                preflights: try Count.check(e.preflights, c, .methods),
-                                                               lastDay: e.lastDay ?? MethodTable.never, clients: e.clients)
+                                                               lastDay: e.lastDay ?? MethodTable.never, clients: e.clients))
         }
         otherMethods = try c.decode(Count.self, forKey: .otherMethods).value
         for e in try c.decode([HeaderEntry].self, forKey: .headers) {

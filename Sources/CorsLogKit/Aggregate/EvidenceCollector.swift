@@ -20,11 +20,14 @@ package struct EvidenceCollector {
     private let allowOriginField: AnswerField
 
     private var evidence: Evidence
+    /// Raw Origin values resolved (emptied at each prune): the default 32,768 entries hold every
+    /// value up to the default cap of 20,000 tracked origins (a 1.5 MB table).
     private var cache: ByteKeyTable
     private var tracked: [Origin] = []
     private var stats: [OriginStats] = []
     private var isSite: [Bool] = []
-    /// `host[:port]` of each tracked origin, lower-case bytes, for comparing with the Host field.
+    /// `host[:port]` of each tracked origin, lower-case bytes, for comparing with the Host field
+    /// (empty when `sites` are given: then `isSite` decides).
     private var authority: [[UInt8]] = []
     private var index: [Origin: Int32] = [:]
     /// Raw `Access-Control-Request-Headers` values, parsed once each (a bounded cache).
@@ -33,13 +36,15 @@ package struct EvidenceCollector {
 
     private static let nullCode: Int32 = -1
     private static let invalidBase: Int32 = -2
+    /// Tracked origins at which the arrays are reserved for the whole cap.
+    private static let reserveAt = 1024
 
     /// `cacheEntries`: how many distinct raw Origin values are remembered before the
     /// cache empties itself (small in the fuzz targets, which make one collector per input).
     package init(source: OriginSource, sites: [Origin], protected: [Origin] = [],
                  capacity: Int = 20_000, hasRequestMethodField: Bool, hasHostField: Bool,
-                 allowOriginField: AnswerField = .absent, cacheEntries: Int = 1 << 16) {
-        self.cache = ByteKeyTable(maxEntries: cacheEntries, maxArenaBytes: cacheEntries * 128)
+                 allowOriginField: AnswerField = .absent, cacheEntries: Int = 1 << 15) {
+        self.cache = ByteKeyTable(maxEntries: cacheEntries, maxArenaBytes: min(cacheEntries * 128, 4 << 20))
         self.headerListCache = ByteKeyTable(maxEntries: min(cacheEntries, 4096), maxArenaBytes: min(cacheEntries * 16, 1 << 20))
         self.source = source
         self.sites = Set(sites)
@@ -125,6 +130,7 @@ package struct EvidenceCollector {
     /// The evidence gathered so far.
     package func finish() -> Evidence {
         var e = evidence
+        e.origins.reserveCapacity(e.origins.count + tracked.count)
         for (i, o) in tracked.enumerated() {
             e.origins[o] = stats[i]
         }
@@ -144,58 +150,80 @@ package struct EvidenceCollector {
         case .origin(let origin):
             if let i = index[origin] { return i }
             if tracked.count >= capacity { prune() }
+            if tracked.count == Self.reserveAt { reserveTracked() }
             let i = Int32(tracked.count)
             tracked.append(origin)
             stats.append(OriginStats())
             isSite.append(sites.contains(origin))
-            authority.append(Array((origin.host + (origin.port.map { ":\($0)" } ?? "")).utf8))
+            // With sites given, same-origin is `isSite`: no authority to compare (and no allocation).
+            authority.append(sites.isEmpty ? Array((origin.host + (origin.port.map { ":\($0)" } ?? "")).utf8) : [])
             index[origin] = i
             evidence.originCap.distinctOrigins.insert(Self.hash(origin.serialized))
             return i
         }
     }
 
-    /// Drops the least-requested half of the tracked origins.
+    /// Drops the least-requested half of the tracked origins, in place: the kept
+    /// entries move to the front of the same arrays (their order unchanged), so
+    /// no second copy of the tracked state exists at any time.
     private mutating func prune() {
         var counts = stats.map(\.requests)
         counts.sort()
         let threshold = counts[counts.count / 2]
-        var keptOrigins: [Origin] = []
-        var keptStats: [OriginStats] = []
-        var keptSite: [Bool] = []
-        var keptAuthority: [[UInt8]] = []
-        for (i, o) in tracked.enumerated() {
-            if stats[i].requests > threshold || protected.contains(o) {
-                keptOrigins.append(o)
-                keptStats.append(stats[i])
-                keptSite.append(isSite[i])
-                keptAuthority.append(authority[i])
+        counts = []
+        var kept = 0
+        for i in tracked.indices {
+            if stats[i].requests > threshold || protected.contains(tracked[i]) {
+                moveTracked(i, to: kept)
+                kept += 1
             } else {
                 evidence.originCap.evictedOrigins += 1
                 evidence.originCap.evictedRequests += stats[i].requests
             }
         }
         // Everything had the same count: drop the older half instead of nothing.
-        if keptOrigins.count >= capacity {
+        if kept >= capacity {
             let keep = capacity / 2
-            for i in keep..<keptOrigins.count where !protected.contains(keptOrigins[i]) {
-                evidence.originCap.evictedOrigins += 1
-                evidence.originCap.evictedRequests += keptStats[i].requests
+            var survivors = keep
+            for i in keep..<kept {
+                if protected.contains(tracked[i]) {
+                    moveTracked(i, to: survivors)
+                    survivors += 1
+                } else {
+                    evidence.originCap.evictedOrigins += 1
+                    evidence.originCap.evictedRequests += stats[i].requests
+                }
             }
-            let survivors = keptOrigins.indices.filter { $0 < keep || protected.contains(keptOrigins[$0]) }
-            keptOrigins = survivors.map { keptOrigins[$0] }
-            keptStats = survivors.map { keptStats[$0] }
-            keptSite = survivors.map { keptSite[$0] }
-            keptAuthority = survivors.map { keptAuthority[$0] }
+            kept = survivors
         }
-        tracked = keptOrigins
-        stats = keptStats
-        isSite = keptSite
-        authority = keptAuthority
-        index = [:]
+        let dropped = tracked.count - kept
+        tracked.removeLast(dropped)
+        stats.removeLast(dropped)
+        isSite.removeLast(dropped)
+        authority.removeLast(dropped)
+        index.removeAll(keepingCapacity: true)
         for (i, o) in tracked.enumerated() { index[o] = Int32(i) }
         cache.removeAll()
         evidence.originCap.prunes += 1
+    }
+
+    /// Moves tracked entry `i` to position `j` (`j <= i`), the old entry at `j` to `i`.
+    private mutating func moveTracked(_ i: Int, to j: Int) {
+        guard i != j else { return }
+        tracked.swapAt(i, j)
+        stats.swapAt(i, j)
+        isSite.swapAt(i, j)
+        authority.swapAt(i, j)
+    }
+
+    /// Reserves the tracked arrays for the whole cap once an input has many
+    /// origins, so they do not grow by doubling past it.
+    private mutating func reserveTracked() {
+        tracked.reserveCapacity(capacity)
+        stats.reserveCapacity(capacity)
+        isSite.reserveCapacity(capacity)
+        authority.reserveCapacity(capacity)
+        index.reserveCapacity(capacity)
     }
 
     // MARK: - Per-line helpers
@@ -230,17 +258,13 @@ package struct EvidenceCollector {
             s.preflights += 1
             s.preflightStatuses[(status >= 100 && status <= 599) ? status : -1, default: 0] += 1
             if let m = HTTPMethod(f.requestMethodHeader) {
-                s.methodTable.entries[m.ordinal].preflights += 1
-                if day > s.methodTable.entries[m.ordinal].lastDay { s.methodTable.entries[m.ordinal].lastDay = day }
-                if !m.isSafelisted { s.methodTable.entries[m.ordinal].clients.insert(client) }
+                s.methodTable.note(m, preflight: true, day: day, client: client)
             } else if !f.requestMethodHeader.isEmpty {
                 s.otherMethods += 1
             }
             // Requested headers are counted by the caller, through a cache of parsed lists.
         } else if let method {
-            s.methodTable.entries[method.ordinal].requests += 1
-            if day > s.methodTable.entries[method.ordinal].lastDay { s.methodTable.entries[method.ordinal].lastDay = day }
-            if !method.isSafelisted { s.methodTable.entries[method.ordinal].clients.insert(client) }
+            s.methodTable.note(method, preflight: false, day: day, client: client)
         } else {
             s.otherMethods += 1
         }

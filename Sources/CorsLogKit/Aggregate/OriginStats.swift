@@ -46,7 +46,7 @@ package struct OriginStats: Sendable, Equatable {
 
     /// The last UTC day on which an allowed-origin request used `method` (actual or asked for in a preflight).
     package func lastDay(of method: HTTPMethod) -> Int32? {
-        let d = methodTable.entries[method.ordinal].lastDay
+        let d = methodTable.entry(method).lastDay
         return d == MethodTable.never ? nil : d
     }
 
@@ -64,9 +64,7 @@ package struct OriginStats: Sendable, Equatable {
     /// forging preflights cannot widen the allowlist.
     package var methodClients: [HTTPMethod: SmallDistinct] {
         var out: [HTTPMethod: SmallDistinct] = [:]
-        for m in HTTPMethod.allCases where methodTable.entries[m.ordinal].clients.count > 0 {
-            out[m] = methodTable.entries[m.ordinal].clients
-        }
+        for (m, e) in methodTable.seen where e.clients.count > 0 { out[m] = e.clients }
         return out
     }
     /// Header names asked for in preflights, with how many preflights asked.
@@ -156,9 +154,12 @@ struct HeaderSlot: Sendable, Equatable {
     var clients = SmallDistinct()
 }
 
-/// Counts per method in a fixed array indexed by `HTTPMethod.ordinal`: the
-/// per-line path does no hashing for methods.
-struct MethodTable: Sendable, Equatable {
+/// Counts per method, only for the methods seen: a small array searched by
+/// `HTTPMethod.ordinal` (an origin uses one to three methods), so a tracked
+/// origin costs a few dozen bytes for its methods, not one slot per method
+/// corslog knows; the per-line path does no hashing for methods, and a
+/// method's `clients` allocate only when a non-safelisted method occurs.
+struct MethodTable: Sendable {
     struct Entry: Sendable, Equatable {
         var requests = 0
         var preflights = 0
@@ -166,23 +167,82 @@ struct MethodTable: Sendable, Equatable {
         var lastDay = MethodTable.never
         var clients = SmallDistinct()
     }
+    private struct Slot: Sendable {
+        var ordinal: UInt8
+        var entry: Entry
+    }
     /// No day: not used, or the log has no time.
     static let never = Int32.min
-    var entries = Array(repeating: Entry(), count: HTTPMethod.allCases.count)
+    /// The methods seen, in the order they were first seen.
+    private var slots: [Slot] = []
+
+    /// The counts of `method` (zero counts when it was not seen).
+    func entry(_ method: HTTPMethod) -> Entry {
+        let o = UInt8(truncatingIfNeeded: method.ordinal)
+        for s in slots where s.ordinal == o { return s.entry }
+        return Entry()
+    }
+
+    /// Replaces the counts of `method`.
+    mutating func set(_ method: HTTPMethod, _ e: Entry) {
+        slots[slot(method)].entry = e
+    }
+
+    /// Counts one actual request (`preflight` false) or one preflight asking for `method`.
+    /// Per line: one pass over the slots, one uniqueness check, no bounds checks.
+    mutating func note(_ method: HTTPMethod, preflight: Bool, day: Int32, client: UInt64) {
+        let o = UInt8(truncatingIfNeeded: method.ordinal)
+        let counted = slots.withUnsafeMutableBufferPointer { buf -> Bool in
+            // safe because: the indices are those of `buf`, valid for this closure.
+            for i in buf.indices where buf[i].ordinal == o {
+                if preflight { buf[i].entry.preflights += 1 } else { buf[i].entry.requests += 1 }
+                if day > buf[i].entry.lastDay { buf[i].entry.lastDay = day }
+                if !method.isSafelisted { buf[i].entry.clients.insert(client) }
+                return true
+            }
+            return false
+        }
+        if counted { return }
+        var e = Entry(requests: preflight ? 0 : 1, preflights: preflight ? 1 : 0, lastDay: day)
+        if !method.isSafelisted { e.clients.insert(client) }
+        slots.append(Slot(ordinal: o, entry: e))
+    }
+
+    /// The index of `method`'s slot, added when missing.
+    private mutating func slot(_ method: HTTPMethod) -> Int {
+        let o = UInt8(truncatingIfNeeded: method.ordinal)
+        for i in slots.indices where slots[i].ordinal == o { return i }
+        slots.append(Slot(ordinal: o, entry: Entry()))
+        return slots.count - 1
+    }
+
+    /// The methods seen with their counts, in `HTTPMethod.allCases` order.
+    var seen: [(method: HTTPMethod, entry: Entry)] {
+        slots.sorted { $0.ordinal < $1.ordinal }.map { (HTTPMethod.allCases[Int($0.ordinal)], $0.entry) }
+    }
 
     func dictionary(_ key: KeyPath<Entry, Int>) -> [HTTPMethod: Int] {
         var out: [HTTPMethod: Int] = [:]
-        for m in HTTPMethod.allCases where entries[m.ordinal][keyPath: key] > 0 { out[m] = entries[m.ordinal][keyPath: key] }
+        for s in slots where s.entry[keyPath: key] > 0 { out[HTTPMethod.allCases[Int(s.ordinal)]] = s.entry[keyPath: key] }
         return out
     }
 
     mutating func merge(_ o: MethodTable) {
-        for i in entries.indices {
-            entries[i].requests += o.entries[i].requests
-            entries[i].preflights += o.entries[i].preflights
-            entries[i].lastDay = max(entries[i].lastDay, o.entries[i].lastDay)
-            entries[i].clients.merge(o.entries[i].clients)
+        for theirs in o.slots {
+            let i = slot(HTTPMethod.allCases[Int(theirs.ordinal)])
+            slots[i].entry.requests += theirs.entry.requests
+            slots[i].entry.preflights += theirs.entry.preflights
+            slots[i].entry.lastDay = max(slots[i].entry.lastDay, theirs.entry.lastDay)
+            slots[i].entry.clients.merge(theirs.entry.clients)
         }
+    }
+}
+
+extension MethodTable: Equatable {
+    /// The same counts per method, whatever order the methods were first seen in
+    /// (a method with no counts equals one not seen).
+    static func == (a: MethodTable, b: MethodTable) -> Bool {
+        HTTPMethod.allCases.allSatisfy { a.entry($0) == b.entry($0) }
     }
 }
 

@@ -27,6 +27,7 @@ package enum Inferrer {
         var verdicts: [OriginVerdict] = []
         var all = evidence.origins
         for t in options.trusted where all[t] == nil { all[t] = OriginStats() }
+        verdicts.reserveCapacity(all.count + 1)
 
         for (origin, stats) in all {
             var reasons: [Reason] = []

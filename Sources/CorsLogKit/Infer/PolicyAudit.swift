@@ -97,7 +97,9 @@ package struct PolicyAudit: Sendable, Equatable {
         var summary = Summary()
         summary.crossOriginRequests = e.crossOriginRequests
         summary.answeredRequests = e.answeredRequests
-        let verdicts = inf.verdicts.filter { $0.stats.requests > 0 && !$0.reasons.contains { $0.code == .sameOrigin } }
+        // Lazy filters: the subsets are views of `inf.verdicts`, not copies of every
+        // verdict (with 20,000 tracked origins, copies cost tens of MB).
+        let verdicts = inf.verdicts.lazy.filter { $0.stats.requests > 0 && !$0.reasons.contains { $0.code == .sameOrigin } }
         for v in verdicts {
             let a = v.stats.allowOriginAnswers
             let isOrigin = v.origin != nil
@@ -180,7 +182,7 @@ package struct PolicyAudit: Sendable, Equatable {
             let requests = echoedNonAllowed.reduce(0) { $0 + $1.stats.allowOriginAnswers.echoed } + inv.echoed
             let kinds = kindsText(echoedNonAllowed, invalid: inv.echoed)
             findings.append(Finding(code: .reflectsAnyOrigin, severity: .high, requests: requests, origins: echoedNonAllowed.count,
-                example: e.invalid.echoExamples.first ?? top(strongestFirst(echoedNonAllowed), \.echoed),
+                example: e.invalid.echoExamples.first ?? topStrongest(echoedNonAllowed, \.echoed),
                 detail: "the request's Origin is echoed back to origins corslog would not allow (\(kinds))"
                     + (inv.echoed > 0 ? ", invalid values included, which no allowlist contains" : ", and no origin was refused")
                     + ": the server reflects any Origin"))
@@ -196,7 +198,7 @@ package struct PolicyAudit: Sendable, Equatable {
             findings.append(Finding(code: .credentialsWithReflection, severity: .critical, requests: credRequests,
                 origins: credSet.count + (nullCred > 0 ? 1 : 0),
                 example: (inv.echoedWithCredentials > 0 ? e.invalid.echoExamples.first : nil)
-                    ?? top(strongestFirst(credSet), \.echoedWithCredentials) ?? (nullCred > 0 ? "null" : nil),
+                    ?? topStrongest(credSet, \.echoedWithCredentials) ?? (nullCred > 0 ? "null" : nil),
                 detail: "the Origin echoed with Access-Control-Allow-Credentials: true to origins corslog "
                     + (blind ? "would not allow" : "denies") + ": a page there can read a signed-in user's responses"))
         }
@@ -265,21 +267,22 @@ package struct PolicyAudit: Sendable, Equatable {
     }
 
     /// The origin with the most answers of one kind (ties by name).
-    private static func top(_ vs: [OriginVerdict], _ key: KeyPath<AllowOriginAnswers, Int>) -> String? {
+    private static func top<S: Sequence<OriginVerdict>>(_ vs: S, _ key: KeyPath<AllowOriginAnswers, Int>) -> String? {
         vs.max { a, b in
             let x = a.stats.allowOriginAnswers[keyPath: key], y = b.stats.allowOriginAnswers[keyPath: key]
             return x != y ? x < y : a.label > b.label
         }?.label
     }
 
-    /// Denied origins before reviewed ones, so the example is the most telling.
-    private static func strongestFirst(_ vs: [OriginVerdict]) -> [OriginVerdict] {
+    /// `top` of the denied origins, else of all: denied before reviewed, so the example is the most telling.
+    private static func topStrongest<C: LazyCollectionProtocol>(_ vs: C, _ key: KeyPath<AllowOriginAnswers, Int>) -> String?
+    where C.Element == OriginVerdict {
         let denied = vs.filter { $0.decision == .deny }
-        return denied.isEmpty ? vs : denied
+        return denied.isEmpty ? top(vs, key) : top(denied, key)
     }
 
     /// "2 lookalike, 1 insecure-scheme, 3 few-clients, invalid values": the deciding reasons of the origins.
-    private static func kindsText(_ vs: [OriginVerdict], invalid: Int) -> String {
+    private static func kindsText<S: Sequence<OriginVerdict>>(_ vs: S, invalid: Int) -> String {
         var counts: [Reason.Code: Int] = [:]
         for v in vs {
             let deciding = v.reasons.first { $0.code.decision == v.decision }?.code ?? .invalid

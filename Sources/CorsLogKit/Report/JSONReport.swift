@@ -2,7 +2,11 @@ import Foundation
 
 /// The JSON report: stable field names (documented in the README), keys
 /// sorted, arrays in a fixed order, so two reports diff cleanly.
-package struct JSONReport: Codable, Sendable {
+///
+/// The origins' entries are built and encoded one at a time while the report
+/// is written (`write(to:)`), so a report of the whole `--max-origins` costs
+/// one entry's tree at a time, not a tree and a buffer of the whole document.
+package struct JSONReport: Encodable, Sendable {
     package struct Site: Codable, Sendable {
         var origins: [String]
         var source: String
@@ -195,11 +199,18 @@ package struct JSONReport: Codable, Sendable {
     var traffic: Traffic
     var invalidOrigins: Invalid
     var originCap: Cap
-    var origins: [OriginEntry]
+    /// Always empty: the entries are encoded from `verdicts` one by one in its place.
+    private var origins: [OriginEntry] = []
+    private let verdicts: [OriginVerdict]
     var proposal: ProposalEntry
     var breakage: BreakageEntry
     var overrides: Overrides
     var audit: Audit
+
+    private enum CodingKeys: String, CodingKey {
+        case corslogVersion, site, format, input, traffic, invalidOrigins, originCap, origins, proposal, breakage,
+             overrides, audit
+    }
 
     package init(analysis: Analysis, inference: Inference) {
         let e = analysis.evidence
@@ -229,30 +240,7 @@ package struct JSONReport: Codable, Sendable {
         originCap = Cap(capacity: e.originCap.capacity, reached: e.originCap.reached, prunes: e.originCap.prunes,
                         evictedOrigins: e.originCap.evictedOrigins, evictedRequests: e.originCap.evictedRequests,
                         distinctOrigins: e.originCap.distinctOrigins.count)
-        origins = inference.verdicts.map { v in
-            let s = v.stats
-            return OriginEntry(
-                origin: v.label, decision: v.decision.rawValue,
-                reasons: v.reasons.map { ReasonEntry(code: $0.code.rawValue, detail: $0.detail) },
-                overriddenDecision: v.overriddenDecision?.rawValue, firstParty: v.firstParty,
-                inferredFromReferer: v.inferredFromReferer, requests: s.requests,
-                sameOriginRequests: s.sameOriginRequests, preflights: s.preflights,
-                preflightStatuses: Dictionary(uniqueKeysWithValues: s.preflightStatuses.map {
-                    ($0.key < 0 ? "-" : String($0.key), $0.value)
-                }),
-                clients: s.clients.count, days: s.days.count,
-                firstSeen: s.firstSeen.map(Timestamp.iso8601), lastSeen: s.lastSeen.map(Timestamp.iso8601),
-                methods: Dictionary(uniqueKeysWithValues: s.methods.map { ($0.key.rawValue, $0.value) }),
-                requestedMethods: Dictionary(uniqueKeysWithValues: s.requestedMethods.map { ($0.key.rawValue, $0.value) }),
-                otherMethods: s.otherMethods,
-                headers: Dictionary(uniqueKeysWithValues: s.requestedHeaders.map { ($0.key.name, $0.value) }),
-                invalidHeaders: s.invalidRequestedHeaders,
-                statusClasses: Self.statusClasses(s.statusClasses),
-                topPaths: s.topPathList.map { PathEntry(path: $0.path, requests: $0.requests) },
-                allowOriginAnswers: Answers(none: s.allowOriginAnswers.none, wildcard: s.allowOriginAnswers.wildcard,
-                                            echoed: s.allowOriginAnswers.echoed, other: s.allowOriginAnswers.other),
-                credentialedResponses: s.credentialedResponses)
-        }
+        verdicts = inference.verdicts
         let p = inference.proposal
         proposal = ProposalEntry(origins: p.origins.map(\.serialized), methods: p.methods.map(\.rawValue),
                                  headers: p.headers.map(\.name), maxAge: p.maxAge, credentials: p.credentials,
@@ -265,6 +253,32 @@ package struct JSONReport: Codable, Sendable {
         audit = Audit(PolicyAudit.audit(e, inference, syntax: analysis.format.syntax))
     }
 
+    /// One origin's entry in `origins`.
+    static func entry(_ v: OriginVerdict) -> OriginEntry {
+        let s = v.stats
+        return OriginEntry(
+            origin: v.label, decision: v.decision.rawValue,
+            reasons: v.reasons.map { ReasonEntry(code: $0.code.rawValue, detail: $0.detail) },
+            overriddenDecision: v.overriddenDecision?.rawValue, firstParty: v.firstParty,
+            inferredFromReferer: v.inferredFromReferer, requests: s.requests,
+            sameOriginRequests: s.sameOriginRequests, preflights: s.preflights,
+            preflightStatuses: Dictionary(uniqueKeysWithValues: s.preflightStatuses.map {
+                ($0.key < 0 ? "-" : String($0.key), $0.value)
+            }),
+            clients: s.clients.count, days: s.days.count,
+            firstSeen: s.firstSeen.map(Timestamp.iso8601), lastSeen: s.lastSeen.map(Timestamp.iso8601),
+            methods: Dictionary(uniqueKeysWithValues: s.methods.map { ($0.key.rawValue, $0.value) }),
+            requestedMethods: Dictionary(uniqueKeysWithValues: s.requestedMethods.map { ($0.key.rawValue, $0.value) }),
+            otherMethods: s.otherMethods,
+            headers: Dictionary(uniqueKeysWithValues: s.requestedHeaders.map { ($0.key.name, $0.value) }),
+            invalidHeaders: s.invalidRequestedHeaders,
+            statusClasses: Self.statusClasses(s.statusClasses),
+            topPaths: s.topPathList.map { PathEntry(path: $0.path, requests: $0.requests) },
+            allowOriginAnswers: Answers(none: s.allowOriginAnswers.none, wildcard: s.allowOriginAnswers.wildcard,
+                                        echoed: s.allowOriginAnswers.echoed, other: s.allowOriginAnswers.other),
+            credentialedResponses: s.credentialedResponses)
+    }
+
     static func statusClasses(_ counts: [Int]) -> [String: Int] {
         var out: [String: Int] = [:]
         for (i, c) in counts.enumerated() where c > 0 { out[i == 0 ? "none" : "\(i)xx"] = c }
@@ -273,11 +287,64 @@ package struct JSONReport: Codable, Sendable {
 
     /// The report as pretty-printed JSON with sorted keys and snake_case names.
     package func encoded() -> String {
+        var text = ""
+        write { text += $0 }
+        return text
+    }
+
+    /// Writes `encoded()` to `sink` in pieces of about 64 KB: the document
+    /// without its origins, with each origin's entry encoded on its own and put
+    /// in place, indented as the whole document's encoder would.
+    package func write(to sink: (String) -> Void) {
+        let encoder = Self.encoder()
+        // Encoding plain structs of strings and numbers cannot fail.
+        let skeleton = Array(try! encoder.encode(self))
+        let emptyOrigins = Array("\n  \"origins\" : [\n\n  ]".utf8)
+        guard !verdicts.isEmpty, let at = Self.firstRange(of: emptyOrigins, in: skeleton) else {
+            sink(String(decoding: skeleton, as: UTF8.self) + "\n")
+            return
+        }
+        var out: [UInt8] = []
+        out.reserveCapacity(Self.chunk + 8192)
+        func flush(_ force: Bool) {
+            guard force || out.count >= Self.chunk else { return }
+            sink(String(decoding: out, as: UTF8.self))
+            out.removeAll(keepingCapacity: true)
+        }
+        out += skeleton[..<(at + emptyOrigins.count - 4)]  // up to and with "[\n"
+        for (n, v) in verdicts.enumerated() {
+            if n > 0 { out += Array(",\n".utf8) }
+            // The entry sits at depth 2 of the document: 4 more spaces on each of
+            // its lines but the empty ones (those of an empty array).
+            var lineStart = true
+            for b in try! encoder.encode(Self.entry(v)) {
+                if lineStart && b != UInt8(ascii: "\n") { out += Self.indent }
+                out.append(b)
+                lineStart = b == UInt8(ascii: "\n")
+            }
+            flush(false)
+        }
+        out += skeleton[(at + emptyOrigins.count - 4)...]  // "\n  ]" and the rest
+        out.append(UInt8(ascii: "\n"))
+        flush(true)
+    }
+
+    private static let chunk = 1 << 16
+    private static let indent = Array("    ".utf8)
+
+    private static func encoder() -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.keyEncodingStrategy = .convertToSnakeCase
-        // Encoding plain structs of strings and numbers cannot fail.
-        let data = try! encoder.encode(self)
-        return String(decoding: data, as: UTF8.self) + "\n"
+        return encoder
+    }
+
+    private static func firstRange(of needle: [UInt8], in haystack: [UInt8]) -> Int? {
+        guard haystack.count >= needle.count else { return nil }
+        outer: for i in 0...(haystack.count - needle.count) {
+            for j in needle.indices where haystack[i + j] != needle[j] { continue outer }
+            return i
+        }
+        return nil
     }
 }
