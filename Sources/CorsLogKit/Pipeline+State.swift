@@ -84,8 +84,10 @@ extension Pipeline {
         // The window: the last `windowDays` days up to the last day with traffic.
         let lastDay = state.days.keys.max()
         let firstDay = lastDay.map { $0 - Int32(options.windowDays) + 1 }
-        if let firstDay { state.keep(from: min(firstDay, options.today - Int32(options.windowDays) + 1)) }
-        state.days = state.days.filter { firstDay == nil || $0.key >= firstDay! }
+        // Day buckets follow the traffic's last day; file records the run's own day (the clock).
+        if let firstDay {
+            state.keep(daysFrom: firstDay, filesSeenFrom: min(firstDay, options.today - Int32(options.windowDays) + 1))
+        }
         state.capDays(perDay: max(base.maxOrigins / 8, 16))
         try state.write(to: options.path)
 

@@ -19,6 +19,6 @@ enum StateFileFuzz {
         }
         _ = state.evidence(from: nil, capacity: 16, source: .originHeader)
         state.capDays(perDay: 4)
-        if let first = state.days.keys.min() { state.keep(from: first &+ 1) }
+        if let first = state.days.keys.min() { state.keep(daysFrom: first &+ 1, filesSeenFrom: first &+ 1) }
     }
 }

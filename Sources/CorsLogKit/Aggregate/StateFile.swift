@@ -80,10 +80,10 @@ package struct StateFile: Sendable {
 
     // MARK: - Days
 
-    /// Drops the days before `firstDay` and file records unseen since then.
-    package mutating func keep(from firstDay: Int32) {
+    /// Drops the day buckets before `firstDay` and the file records last seen before `filesSeenFrom`.
+    package mutating func keep(daysFrom firstDay: Int32, filesSeenFrom: Int32) {
         days = days.filter { $0.key >= firstDay }
-        files = files.filter { $0.lastSeenDay >= firstDay }
+        files = files.filter { $0.lastSeenDay >= filesSeenFrom }
     }
 
     /// The evidence of the days from `firstDay` on, merged.
