@@ -33,6 +33,12 @@ package struct AnalysisOptions: Sendable {
     package var inflate: InflateChoice = .auto
     /// Decoded block size (the ring holds four); results do not depend on it.
     package var blockSize = 1 << 20
+    /// Threads that parse a file's lines ahead of its aggregation, when fewer files than
+    /// cores are read at a time (0: one fewer than the cores; negative: none, the reading
+    /// thread parses). Results do not depend on it (see `ParseAhead`).
+    package var parseThreads = 0
+    /// Lines handed to a parse thread at a time, in bytes; results do not depend on it.
+    package var parseBatchBytes = ParseAhead.defaultBatchBytes
 
     package init(paths: [String]) { self.paths = paths }
 }
@@ -56,6 +62,8 @@ package struct AnalysisRun: Sendable {
     package var days: [Int32: Evidence]
     /// The inflate backend that decoded gzip input (nil: no gzip was read).
     package var inflate: InflateBackend? = nil
+    /// Lines that were parsed on a `ParseAhead` thread (for tests: the report is the same either way).
+    package var linesParsedAhead = 0
 }
 
 /// Called as the input is read: bytes decoded so far and lines so far (for a
@@ -200,13 +208,18 @@ package enum Analyzer {
         // Detection: files one after another, lines held back until enough are seen.
         var held: [FileWork] = []
         var next = 0
+        let cores = options.threads > 0 ? options.threads : ProcessInfo.processInfo.activeProcessorCount
         while format == nil && next < files.count {
             var work = FileWork(path: files[next].path, index: next, options: options, format: nil)
             var heldLines = held.reduce(0) { $0 + $1.pending.count }
             var heldBytes = held.reduce(0) { $0 + $1.pendingBytes }
             var failure: AnalysisError? = nil
+            // Once the format is known, the rest of this file is parsed ahead (as `readWhole` does).
+            var ahead: AheadFeed? = nil
+            let aheadWorkers = onLine == nil ? parseWorkers(options, cores: cores, path: files[next].path) : 0
             let result = read(files[next], with: reader, progress: progress, onLine: { line, number in
                 if failure != nil { return }
+                if ahead != nil { ahead!.add(line, number: number, into: &work); return }
                 if work.parser != nil { work.line(line, number: number, observer: onLine); return }
                 guard work.hold(line, number: number) else { return }
                 heldLines += 1
@@ -216,9 +229,11 @@ package enum Analyzer {
                         (format, detection) = try detect(held + [work])
                         for i in held.indices { held[i].start(format!, observer: onLine) }
                         work.start(format!, observer: onLine)
+                        if aheadWorkers >= 1 { ahead = AheadFeed(format: format!, workers: aheadWorkers, options: options) }
                     } catch { failure = error }
                 }
             }, onOverlongLine: { number, length in work.overlong(number: number, length: length) })
+            ahead?.finish(into: &work)
             if let failure { throw failure }
             work.end(result)
             held.append(work)
@@ -233,11 +248,14 @@ package enum Analyzer {
         // The rest, with the format known: in parallel unless an observer must see the lines in order.
         if let format, next < files.count {
             let rest = Array(next..<files.count)
-            let workers = min(rest.count, options.threads > 0 ? options.threads : ProcessInfo.processInfo.activeProcessorCount)
-            if workers <= 1 || onLine != nil {
+            let workers = min(rest.count, cores)
+            if workers <= 1 || onLine != nil || rest.count < cores {
+                // One file at a time (fewer files than cores, or an observer that must see
+                // the lines in order): its lines parsed ahead on the other cores.
                 for i in rest {
+                    let aheadWorkers = onLine == nil ? parseWorkers(options, cores: cores, path: files[i].path) : 0
                     outcomes[i] = readWhole(files[i], index: i, format: format, options: options, reader: reader,
-                                            observer: onLine, progress: progress)
+                                            observer: onLine, progress: progress, aheadWorkers: aheadWorkers)
                 }
             } else {
                 let results = ParallelMap.run(rest, workers: workers) { i in
@@ -250,16 +268,39 @@ package enum Analyzer {
         return try assemble(outcomes.map { $0! }, format: format, detection: detection, options: options)
     }
 
-    /// Reads one file whose format is known.
+    /// Reads one file whose format is known; with `aheadWorkers` ≥ 1 (and no observer)
+    /// its lines are parsed on that many threads ahead of the aggregation (`ParseAhead`).
     private static func readWhole(_ file: FileToRead, index: Int, format: LogFormat, options: AnalysisOptions,
                                   reader: LineReader, observer: ((borrowing ParsedFields) -> Void)?,
-                                  progress: ProgressHandler?) -> FileOutcome {
+                                  progress: ProgressHandler?, aheadWorkers: Int = 0) -> FileOutcome {
         var work = FileWork(path: file.path, index: index, options: options, format: format)
-        let result = read(file, with: reader, progress: progress, onLine: { line, number in
-            work.line(line, number: number, observer: observer)
-        }, onOverlongLine: { number, length in work.overlong(number: number, length: length) })
+        let result: FileReadResult
+        if aheadWorkers >= 1 && observer == nil {
+            var ahead = AheadFeed(format: format, workers: aheadWorkers, options: options)
+            result = read(file, with: reader, progress: progress, onLine: { line, number in
+                ahead.add(line, number: number, into: &work)
+            }, onOverlongLine: { number, length in work.overlong(number: number, length: length) })
+            ahead.finish(into: &work)
+        } else {
+            result = read(file, with: reader, progress: progress, onLine: { line, number in
+                work.line(line, number: number, observer: observer)
+            }, onOverlongLine: { number, length in work.overlong(number: number, length: length) })
+        }
         work.end(result)
         return work.finish()
+    }
+
+    /// Parse threads for one file read alone: `parseThreads`, or one fewer than the cores
+    /// (the reading thread aggregates) — two fewer for gzip that zlib inflates on a decode
+    /// thread, which keeps a core busy by itself (ISA-L's takes about a quarter of one).
+    /// Not for lines so long that a batch's offsets could pass 2 GiB.
+    private static func parseWorkers(_ options: AnalysisOptions, cores: Int, path: String) -> Int {
+        guard options.maxLineBytes <= 512 << 20 else { return 0 }
+        if options.parseThreads != 0 { return max(options.parseThreads, 0) }
+        if options.decodeThread && options.inflate.resolved == .zlib && LineReader.startsWithGzipMagic(path) {
+            return cores - 2
+        }
+        return cores - 1
     }
 
     /// `reader.read`, with a progress report about every 64 MiB.
@@ -333,7 +374,8 @@ package enum Analyzer {
         }
         let analysis = Analysis(format: FormatInfo(format), detection: detection.map { DetectionInfo(parsed: $0.parsed, sampled: $0.sampled) },
                                 input: input, evidence: evidence, sites: options.sites)
-        return AnalysisRun(analysis: analysis, reads: reads, days: days, inflate: input.inflate)
+        return AnalysisRun(analysis: analysis, reads: reads, days: days, inflate: input.inflate,
+                           linesParsedAhead: outcomes.reduce(0) { $0 + $1.linesParsedAhead })
     }
 }
 
@@ -346,6 +388,7 @@ private struct FileOutcome: Sendable {
     /// Its evidence (nil when no line was parsed with a known format), or with `byDay` its days.
     var evidence: Evidence?
     var days: [Int32: Evidence]
+    var linesParsedAhead = 0
 }
 
 /// One file's parser, collector and account: the per-line hot path works on this
@@ -361,6 +404,7 @@ private struct FileWork {
     var summary: FileSummary
     var skippedExamples: [SkippedLine] = []
     var read = FileReadResult(path: "")
+    var linesParsedAhead = 0
     /// Lines held back until the format is detected.
     var pending: [(number: Int, bytes: [UInt8])] = []
     var pendingBytes = 0
@@ -447,6 +491,22 @@ private struct FileWork {
         }
     }
 
+    /// Aggregates a batch parsed elsewhere (`ParseAhead`), the next lines in order.
+    mutating func collect(_ batch: LineBatch) {
+        linesParsedAhead += batch.lineCount
+        batch.forEachLine { event in
+            switch event {
+            case .parsed(let f):
+                if daily != nil { daily!.add(f) } else { collector!.add(f) }
+                summary.parsed += 1
+            case .blank:
+                summary.blank += 1
+            case .failed(let number, let failure):
+                skip(number: number, reason: failure.description)
+            }
+        }
+    }
+
     mutating func overlong(number: Int, length: Int) {
         summary.overlong += 1
         skip(number: number, reason: "line longer than \(options.maxLineBytes) bytes (--max-line-bytes)")
@@ -472,7 +532,7 @@ private struct FileWork {
         var days: [Int32: Evidence] = [:]
         if var daily { days = daily.finish() }
         return FileOutcome(summary: summary, skippedExamples: skippedExamples, read: read,
-                           evidence: collector?.finish(), days: days)
+                           evidence: collector?.finish(), days: days, linesParsedAhead: linesParsedAhead)
     }
 
     private static func isBlank(_ line: ByteSlice) -> Bool {
@@ -480,5 +540,45 @@ private struct FileWork {
             return false
         }
         return true
+    }
+}
+
+/// The lines of one file on their way through a `ParseAhead` pool: filled on the
+/// reading thread, which aggregates the parsed batches in order as they come back.
+private struct AheadFeed {
+    private let pool: ParseAhead
+    private var batch: LineBatch
+    private let maxLineBytes: Int
+
+    init(format: LogFormat, workers: Int, options: AnalysisOptions) {
+        pool = ParseAhead(format: format, workers: workers, batchBytes: options.parseBatchBytes)
+        maxLineBytes = options.maxLineBytes
+        batch = pool.emptyBatch(maxLineBytes: maxLineBytes)
+    }
+
+    @inline(__always)
+    mutating func add(_ line: ByteSlice, number: Int, into work: inout FileWork) {
+        batch.append(line, number: number)
+        if batch.byteCount >= pool.batchBytes { flush(into: &work) }
+    }
+
+    private mutating func flush(into work: inout FileWork) {
+        guard !batch.isEmpty else { return }
+        while pool.inFlight >= pool.limit - 1, let parsed = pool.takeOldest() {
+            work.collect(parsed)
+            pool.recycle(parsed)
+        }
+        pool.submit(batch)
+        batch = pool.emptyBatch(maxLineBytes: maxLineBytes)
+    }
+
+    /// Submits the last lines, aggregates every batch still out and stops the threads.
+    mutating func finish(into work: inout FileWork) {
+        flush(into: &work)
+        while let parsed = pool.takeOldest() {
+            work.collect(parsed)
+            pool.recycle(parsed)
+        }
+        pool.close()
     }
 }

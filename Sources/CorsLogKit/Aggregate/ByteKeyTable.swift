@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A bounded cache from byte strings to small integers, looked up without
 /// allocating: keys live in one arena, the table is open addressing with linear
 /// probing.
@@ -67,9 +75,16 @@ struct ByteKeyTable {
         count = 0
     }
 
+    @inline(__always)
     private func matches(_ slot: Slot, _ key: ByteSlice) -> Bool {
         let start = Int(slot.offset)
-        for j in 0..<key.count where arena[start + j] != key[j] { return false }
-        return true
+        return arena.withUnsafeBufferPointer { a in
+            key.withBuffer { k in
+                // safe because: the slot's [offset, offset + length) lies inside the arena
+                // (written by insert), length == key.count was checked by the caller.
+                guard let kb = k.baseAddress else { return true }
+                return memcmp(a.baseAddress! + start, kb, k.count) == 0
+            }
+        }
     }
 }

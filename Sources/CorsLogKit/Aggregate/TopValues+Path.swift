@@ -8,15 +8,7 @@ extension TopValues {
         var end = 0
         while end < target.count && target[end] != UInt8(ascii: "?") && target[end] != UInt8(ascii: "#") { end += 1 }
         let path = target.slice(0, end)
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        Self.forEachSegment(path) { segment, isID in
-            if isID {
-                h ^= 0x7B; h &*= 0x0000_0100_0000_01b3   // "{id}" stands for the segment
-            } else {
-                for i in 0..<segment.count { h ^= UInt64(segment[i]); h &*= 0x0000_0100_0000_01b3 }
-            }
-            h ^= 0x2F; h &*= 0x0000_0100_0000_01b3
-        }
+        let h = Self.pathHash(path)
         add(hash: h, count: 1) {
             var text = ""
             var first = true
@@ -26,6 +18,41 @@ extension TopValues {
                 text += isID ? "{id}" : Self.displayText(segment)
             }
             return text.count > Self.maxTextBytes ? String(text.prefix(Self.maxTextBytes)) + "…" : text
+        }
+    }
+
+    /// The hash `addPath` counts `path` (no query) under, in one pass: FNV-1a over each
+    /// segment followed by `/`, an identifier segment hashed as the byte `{` (the hash
+    /// that `forEachSegment` + `isIdentifier` define; summaries store it, so it must not change).
+    @inline(__always)
+    static func pathHash(_ path: ByteSlice) -> UInt64 {
+        let prime: UInt64 = 0x0000_0100_0000_01b3
+        return path.withBuffer { p -> UInt64 in
+            var h: UInt64 = 0xcbf2_9ce4_8422_2325
+            var atSegment = h          // the hash before the current segment
+            var length = 0
+            var digitsOnly = true
+            var hexOrDash = true
+            func endSegment() {
+                let isID = length > 0 && (digitsOnly || (hexOrDash && length >= 16))
+                if isID { h = (atSegment ^ 0x7B) &* prime }
+                h = (h ^ 0x2F) &* prime
+                atSegment = h
+                length = 0
+                digitsOnly = true
+                hexOrDash = true
+            }
+            for b in p {
+                if b == UInt8(ascii: "/") { endSegment(); continue }
+                h = (h ^ UInt64(b)) &* prime
+                length += 1
+                let digit = b &- UInt8(ascii: "0") < 10
+                let lower = b | 0x20
+                digitsOnly = digitsOnly && digit
+                hexOrDash = hexOrDash && (digit || (lower >= UInt8(ascii: "a") && lower <= UInt8(ascii: "f")) || b == UInt8(ascii: "-"))
+            }
+            endSegment()
+            return h
         }
     }
 

@@ -77,12 +77,14 @@ package struct ByteSlice {
     /// 64-bit FNV-1a of the bytes (stable across runs; used for distinct counts).
     @inlinable
     package var fnv1a: UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for i in 0..<count {
-            h ^= UInt64(self[i])
-            h &*= 0x0000_0100_0000_01b3
+        withBuffer { bytes in
+            var h: UInt64 = 0xcbf2_9ce4_8422_2325
+            for b in bytes {
+                h ^= UInt64(b)
+                h &*= 0x0000_0100_0000_01b3
+            }
+            return h
         }
-        return h
     }
 }
 

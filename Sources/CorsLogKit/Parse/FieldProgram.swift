@@ -77,6 +77,7 @@ final class FieldProgram: Sendable {
         _ rawLine: UnsafeBufferPointer<UInt8>,
         scratch: UnsafeMutableBufferPointer<UInt8>,
         trailing: inout Bool,
+        timeCache: inout TimeCache,
         _ body: (borrowing ParsedFields) -> Void
     ) -> ParseFailure? {
         var n = rawLine.count
@@ -87,6 +88,10 @@ final class FieldProgram: Sendable {
         let escaping = self.escaping
         let requestSetsMethod = self.requestSetsMethod
         let requestSetsURI = self.requestSetsURI
+        // One search for a backslash per line: without one (nearly every line) no
+        // field needs the escape-aware literal search or unescaping.
+        let lineHasBackslash = escaping != .none
+            && FieldSearch.index(of: UInt8(ascii: "\\"), in: line, from: 0, to: n) != nil
 
         return literals.withUnsafeBufferPointer { lits -> ParseFailure? in
             segments.withUnsafeBufferPointer { segs -> ParseFailure? in
@@ -104,7 +109,7 @@ final class FieldProgram: Sendable {
                         pos = end
                     } else {
                         let literal = UnsafeBufferPointer(rebasing: lits[seg.literalStart..<(seg.literalStart + seg.literalCount)])
-                        guard let e = FieldSearch.find(literal, in: line, from: start, to: n, fieldStart: start, escapeAware: seg.escapeAware) else {
+                        guard let e = FieldSearch.find(literal, in: line, from: start, to: n, fieldStart: start, escapeAware: seg.escapeAware && lineHasBackslash) else {
                             return fail(.missingLiteral, k, start)
                         }
                         end = e
@@ -117,7 +122,7 @@ final class FieldProgram: Sendable {
                     var value = UnsafeBufferPointer(rebasing: line[start..<end])
                     if value.count == 1 && value[0] == UInt8(ascii: "-") {
                         value = UnsafeBufferPointer(start: nil, count: 0)
-                    } else if seg.unescapes, FieldSearch.index(of: UInt8(ascii: "\\"), in: line, from: start, to: end) != nil {
+                    } else if seg.unescapes, lineHasBackslash, FieldSearch.index(of: UInt8(ascii: "\\"), in: line, from: start, to: end) != nil {
                         // safe because: scratch holds at least line.count bytes, and the
                         // values unescaped from one line never total more than the line.
                         let written = LogUnescape.unescape(escaping, value, into: scratchBase + used)
@@ -130,11 +135,16 @@ final class FieldProgram: Sendable {
                     case .client: fields.clientAddress = ByteSlice(value)
                     case .time:
                         if value.count > 0 {
+                            if let t = timeCache.lookup(value) {
+                                fields.time = t
+                                break
+                            }
                             let parsed = seg.timeShape == .strftime
                                 ? strftime?.parse(value) : LogTime.parse(value, shape: seg.timeShape)
                             guard let t = parsed else {
                                 return fail(.badTime, k, start)
                             }
+                            timeCache.store(value, t)
                             fields.time = t
                         }
                     case .request:

@@ -3,6 +3,7 @@
 package struct LineParser {
     let program: LogFormat.CompiledProgram
     private var scratch: [UInt8] = []
+    private var timeCache = TimeCache()
     package private(set) var lastLineHadTrailingText = false
 
     init(program: LogFormat.CompiledProgram) {
@@ -21,7 +22,7 @@ package struct LineParser {
         let failure = scratch.withUnsafeMutableBufferPointer { scratch -> ParseFailure? in
             line.withBuffer { bytes -> ParseFailure? in
                 switch program {
-                case .fields(let p): p.run(bytes, scratch: scratch, trailing: &trailing, body)
+                case .fields(let p): p.run(bytes, scratch: scratch, trailing: &trailing, timeCache: &self.timeCache, body)
                 case .json(let j): JSONLineScanner.run(bytes, program: j, scratch: scratch, body)
                 }
             }

@@ -90,6 +90,18 @@ package struct LineReader: Sendable {
     }
 
     /// The same over in-memory bytes (for tests and for replaying a buffered head), name used in errors.
+    /// Whether the file `path` starts with gzip's magic bytes (false for "-" and unreadable files).
+    package static func startsWithGzipMagic(_ path: String) -> Bool {
+        guard path != "-" else { return false }
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var magic: (UInt8, UInt8) = (0, 0)
+        // safe because: magic is two bytes, pread writes at most two into it.
+        let n = withUnsafeMutableBytes(of: &magic) { pread(fd, $0.baseAddress, 2, 0) }
+        return n == 2 && magic.0 == 0x1f && magic.1 == 0x8b
+    }
+
     package func read(bytes: [UInt8], name: String,
                       onLine: (ByteSlice, Int) -> Void,
                       onOverlongLine: (Int, Int) -> Void) -> FileReadResult {

@@ -201,6 +201,31 @@ import Testing
         #expect(sorted == ["/v1/orders/{id} 3", "/v1/caf\\xC3\\xA9 1", "/v1/orders 1", "/v1/orders/v2 1"])
     }
 
+    /// Summaries and state files store the path hashes: the one-pass hash must stay the
+    /// hash the definition gives (FNV-1a over each segment and a `/`, `{` for an identifier).
+    @Test func pathHashIsTheStoredDefinition() {
+        func reference(_ path: String) -> UInt64 {
+            var h: UInt64 = 0xcbf2_9ce4_8422_2325
+            func mix(_ b: UInt8) { h ^= UInt64(b); h &*= 0x0000_0100_0000_01b3 }
+            for segment in path.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false) {
+                let digits = !segment.isEmpty && segment.allSatisfy { $0 >= 48 && $0 <= 57 }
+                let hex = segment.count >= 16 && segment.allSatisfy {
+                    ($0 >= 48 && $0 <= 57) || ($0 | 0x20 >= 97 && $0 | 0x20 <= 102) || $0 == UInt8(ascii: "-")
+                }
+                if digits || hex { mix(0x7B) } else { segment.forEach(mix) }
+                mix(0x2F)
+            }
+            return h
+        }
+        for path in ["", "/", "//", "/v1/orders", "/v1/orders/1234", "/v1/orders/12a4", "/a/9f1c2d3e-4b5a-6789-abcd-ef0123456789",
+                     "/a/9F1C2D3E4B5A6789", "/a/9f1c2d3e4b5a678", "/a/----------------", "/x/ABCDEFabcdef0123/", "no-slash",
+                     "/v1/caf\u{e9}/0", "/a//b", "/\u{0}/\u{ff}"] {
+            let bytes = Array(path.utf8)
+            let h = bytes.withUnsafeBufferPointer { TopValues.pathHash(ByteSlice($0)) }
+            #expect(h == reference(path), "\(path)")
+        }
+    }
+
     @Test func memoryStaysAtTheCapacityWhateverTheNumberOfPaths() {
         var t = TopValues()
         for i in 0..<10_000 {

@@ -137,3 +137,25 @@ import Testing
         #expect(four.status == -1)
     }
 }
+
+/// A parser remembers the last time field it read (`TimeCache`): lines that repeat it, or
+/// differ from it in any byte, must still get their own time — never the one before.
+@Suite struct TimeCacheParseTests {
+    @Test func everyLineGetsItsOwnTimeThroughTheCache() throws {
+        let format = ParseTestSupport.preset("combined")
+        var parser = format.makeParser()
+        let times = ["01/Nov/2025:00:00:00 +0000", "01/Nov/2025:00:00:00 +0000", "01/Nov/2025:00:00:01 +0000",
+                     "02/Nov/2025:00:00:01 +0000", "02/Nov/2025:00:00:01 +0100", "02/Dec/2025:00:00:01 +0100",
+                     "02/Dec/2025:10:00:01 +0100", "02/Dec/2026:10:00:01 +0100", "02/Dec/2026:10:00:01 +0100"]
+        for time in times {
+            let line = "192.0.2.1 - - [\(time)] \"GET / HTTP/1.1\" 200 1 \"-\" \"-\""
+            let cached = ParseTestSupport.parse(&parser, Array(line.utf8))
+            let fresh = ParseTestSupport.parse(format, line)
+            #expect(cached.fields?.time != nil)
+            #expect(cached.fields?.time == fresh.fields?.time, "\(time)")
+        }
+        // A bad time after a good one of the same length is still a failure.
+        let bad = ParseTestSupport.parse(&parser, Array("192.0.2.1 - - [02/Dex/2026:10:00:01 +0100] \"GET / HTTP/1.1\" 200 1 \"-\" \"-\"".utf8))
+        #expect(bad.failure?.kind == .badTime)
+    }
+}

@@ -33,7 +33,8 @@ import Testing
             let origin: String
             switch r {
             case 0..<40: origin = "https://app\(next(3)).example.com"          // heavy hitters
-            case 40..<70: origin = "https://o\(next(400)).tail.example"        // the long tail, beyond the cap
+            case 40..<42: origin = "https://app\(next(3)).example.co\\x6D"     // escaped: unescaped into scratch
+            case 42..<70: origin = "https://o\(next(400)).tail.example"        // the long tail, beyond the cap
             case 70..<75: origin = "https://bad\(next(30)).example/path"        // invalid: has a path
             case 75..<80: origin = "null"
             default: origin = "-"
@@ -74,7 +75,9 @@ import Testing
     }
 
     static func report(_ paths: [String], threads: Int, decodeThread: Bool, inflate: InflateChoice,
-                       blockSize: Int = 1 << 20, detect: Bool = false, byDay: Bool = false) throws -> String {
+                       blockSize: Int = 1 << 20, detect: Bool = false, byDay: Bool = false,
+                       parseThreads: Int = 0, parseBatchBytes: Int = ParseAhead.defaultBatchBytes,
+                       expectAhead: Bool? = nil) throws -> String {
         var options = AnalysisOptions(paths: paths)
         if !detect { options.format = .given(LogFormat.preset("nginx-cors")!) }
         options.sites = [origin("https://api.example.com")]
@@ -85,7 +88,12 @@ import Testing
         options.inflate = inflate
         options.blockSize = blockSize
         options.byDay = byDay
+        options.parseThreads = parseThreads
+        options.parseBatchBytes = parseBatchBytes
         let run = try Analyzer.run(options, files: paths.map { FileToRead(path: $0) })
+        if let expectAhead {
+            #expect((run.linesParsedAhead > 0) == expectAhead, "lines parsed ahead: \(run.linesParsedAhead)")
+        }
         var analysis = run.analysis
         analysis.input.inflate = nil   // named in the report; compared separately
         var inference = InferenceOptions()
@@ -134,6 +142,45 @@ import Testing
                                     blockSize: blockSize, detect: detect)
             #expect(r == reference, "\(name) differs from the single-threaded zlib report")
         }
+    }
+
+    /// One file read alone is parsed on other threads ahead of its aggregation (`ParseAhead`):
+    /// the report is the one the reading thread alone gives, for any number of parse threads
+    /// and any batch size (one line a batch included), plain or gzip, detected or given format.
+    @Test(arguments: [false, true])
+    func parsingAheadGivesTheSameReport(detect: Bool) throws {
+        let (dir, paths) = try Self.writeSet()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for (name, files) in [("plain file", [paths[3]]), ("gzip file of two members", [paths[0]]), ("the set", paths)] {
+            let reference = try Self.report(files, threads: 1, decodeThread: false, inflate: .zlib, detect: detect,
+                                            parseThreads: -1, expectAhead: false)
+            let runs: [(threads: Int, parse: Int, batch: Int, inflate: InflateChoice)] = [
+                (2, 0, 1 << 20, .zlib), (8, 0, 64, .zlib), (2, 1, 300, .zlib), (3, 4, 5000, .zlib), (2, 2, 1, .zlib),
+                (2, 1, 4096, .auto),
+            ]
+            for run in runs {
+                // Parse threads for a file read alone (parse 0: automatic, one fewer than the cores,
+                // two fewer for zlib-inflated gzip); files are read alone when there are fewer than
+                // the cores, and the first is read alone while its format is detected.
+                func workers(_ file: String) -> Int {
+                    run.parse != 0 ? run.parse : run.threads - (file.hasSuffix(".gz") && run.inflate == .zlib ? 2 : 1)
+                }
+                let alone = files.count < run.threads ? files : (detect ? [files[0]] : [])
+                let ahead = alone.contains { workers($0) >= 1 }
+                let r = try Self.report(files, threads: run.threads, decodeThread: true, inflate: run.inflate, detect: detect,
+                                        parseThreads: run.parse, parseBatchBytes: run.batch, expectAhead: ahead)
+                #expect(r == reference, "\(name), \(run): parsed ahead differs from the reading thread alone")
+            }
+        }
+    }
+
+    @Test func parsingAheadKeepsTheDayBuckets() throws {
+        let (dir, paths) = try Self.writeSet()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let reference = try Self.report([paths[2]], threads: 1, decodeThread: false, inflate: .zlib, byDay: true, parseThreads: -1)
+        let ahead = try Self.report([paths[2]], threads: 2, decodeThread: true, inflate: .zlib, byDay: true,
+                                    parseThreads: 1, parseBatchBytes: 2000, expectAhead: true)
+        #expect(ahead == reference)
     }
 
     @Test func dayBucketsAreTheSameWhateverTheThreads() throws {

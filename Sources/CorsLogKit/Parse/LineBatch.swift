@@ -1,0 +1,197 @@
+/// Consecutive lines of one file, copied out of the decoded blocks, and what a
+/// parser found in each: `ParseAhead` parses batches on worker threads while the
+/// reading thread aggregates the ones before, in order.
+///
+/// The fields are kept as spans (offset, length) into `bytes`, or into `scratch`
+/// for the values a parser unescaped, so a batch holds no pointer and can move
+/// between threads; `forEachParsed` turns them back into `ParsedFields`.
+struct LineBatch: Sendable {
+    /// The lines' bytes, one after another (no terminators).
+    private(set) var bytes: [UInt8] = []
+    /// Where each line ends in `bytes`, and its line number in the file.
+    private(set) var ends: [Int] = []
+    private(set) var numbers: [Int] = []
+    /// Per line after `parse`: what the parser found (`.blank` and `.failed` have no fields).
+    private(set) var records: [Record] = []
+    /// Why the failed lines failed, in line order.
+    private(set) var failures: [ParseFailure] = []
+    /// Unescaped values.
+    private var scratch: [UInt8] = []
+
+    /// Reserves room for `bytes` bytes of lines (so filling the batch never doubles its buffer).
+    init(reserving capacity: Int) {
+        bytes.reserveCapacity(capacity)
+        let lines = capacity / 128
+        ends.reserveCapacity(lines)
+        numbers.reserveCapacity(lines)
+        records.reserveCapacity(lines)
+    }
+
+    var isEmpty: Bool { ends.isEmpty }
+    var lineCount: Int { ends.count }
+    var byteCount: Int { bytes.count }
+
+    mutating func append(_ line: ByteSlice, number: Int) {
+        line.withBuffer { bytes.append(contentsOf: $0) }
+        ends.append(bytes.count)
+        numbers.append(number)
+    }
+
+    /// Empties the batch, keeping its buffers.
+    mutating func clear() {
+        bytes.removeAll(keepingCapacity: true)
+        ends.removeAll(keepingCapacity: true)
+        numbers.removeAll(keepingCapacity: true)
+        records.removeAll(keepingCapacity: true)
+        failures.removeAll(keepingCapacity: true)
+        scratch.removeAll(keepingCapacity: true)
+    }
+
+    /// Parses every line with `parser` (blank lines — spaces, tabs, CR — are only marked).
+    mutating func parse(with parser: inout LineParser) {
+        records.removeAll(keepingCapacity: true)
+        failures.removeAll(keepingCapacity: true)
+        scratch.removeAll(keepingCapacity: true)
+        var records = self.records, failures = self.failures, scratch = self.scratch
+        self.records = []; self.failures = []; self.scratch = []
+        bytes.withUnsafeBufferPointer { buffer in
+            let base = buffer.baseAddress
+            var start = 0
+            for end in ends {
+                // safe because: [start, end) lies inside buffer, which lives for this closure.
+                let line = ByteSlice(base: base.map { $0 + start }, count: end - start)
+                defer { start = end }
+                if Self.isBlank(line) {
+                    records.append(Record(kind: .blank))
+                    continue
+                }
+                var record = Record(kind: .parsed)
+                let failure = parser.parse(line) { f in
+                    record.fields(f, lineBase: base!, lineStart: start, lineEnd: end, scratch: &scratch)
+                }
+                if let failure {
+                    records.append(Record(kind: .failed))
+                    failures.append(failure)
+                } else {
+                    records.append(record)
+                }
+            }
+        }
+        self.records = records
+        self.failures = failures
+        self.scratch = scratch
+    }
+
+    /// One line of a parsed batch, in line order.
+    enum Line {
+        /// Its fields (valid only during the call).
+        case parsed(ParsedFields)
+        /// Only spaces, tabs or CR.
+        case blank
+        /// It did not fit the format: its line number and why.
+        case failed(Int, ParseFailure)
+    }
+
+    /// Calls `body` for each line, in order (after `parse`).
+    func forEachLine(_ body: (Line) -> Void) {
+        precondition(records.count == ends.count, "LineBatch: forEachLine before parse")
+        bytes.withUnsafeBufferPointer { b in
+            scratch.withUnsafeBufferPointer { s in
+                var nextFailure = 0
+                for i in records.indices {
+                    let r = records[i]
+                    switch r.kind {
+                    case .blank: body(.blank)
+                    case .failed:
+                        body(.failed(numbers[i], failures[nextFailure]))
+                        nextFailure += 1
+                    case .parsed: body(.parsed(r.fields(bytes: b, scratch: s)))
+                    }
+                }
+            }
+        }
+    }
+
+    static func isBlank(_ line: ByteSlice) -> Bool {
+        for i in 0..<line.count where line[i] != UInt8(ascii: " ") && line[i] != UInt8(ascii: "\t") && line[i] != UInt8(ascii: "\r") {
+            return false
+        }
+        return true
+    }
+
+    /// Where a value lies: `start` ≥ 0 in the lines' bytes, < 0 at `-start - 1` in the scratch.
+    struct Span: Sendable {
+        var start: Int32 = 0
+        var count: Int32 = 0
+    }
+
+    /// One line's fields as spans (see `ParsedFields`).
+    struct Record: Sendable {
+        enum Kind: UInt8, Sendable { case parsed, blank, failed }
+        var kind: Kind
+        var status: Int16 = -1
+        var hasTime = false
+        var time: Int64 = 0
+        var clientAddress = Span(), method = Span(), uri = Span(), origin = Span(), referer = Span(), userAgent = Span()
+        var requestMethodHeader = Span(), requestHeadersHeader = Span(), allowOrigin = Span(), allowCredentials = Span(), host = Span()
+
+        init(kind: Kind) { self.kind = kind }
+
+        /// Records `f`, whose slices point into the line `[lineStart, lineEnd)` of the
+        /// batch (at `lineBase`) or into the parser's scratch (copied into `scratch`).
+        mutating func fields(_ f: borrowing ParsedFields, lineBase: UnsafePointer<UInt8>, lineStart: Int, lineEnd: Int,
+                             scratch: inout [UInt8]) {
+            func span(_ s: ByteSlice) -> Span {
+                guard let p = s.base, s.count > 0 else { return Span() }
+                let offset = lineBase.distance(to: p)
+                if offset >= lineStart && offset + s.count <= lineEnd {
+                    return Span(start: Int32(offset), count: Int32(s.count))
+                }
+                let at = scratch.count
+                s.withBuffer { scratch.append(contentsOf: $0) }
+                return Span(start: -Int32(at) - 1, count: Int32(s.count))
+            }
+            status = Int16(clamping: f.status)
+            if let t = f.time { hasTime = true; time = t }
+            clientAddress = span(f.clientAddress)
+            method = span(f.method)
+            uri = span(f.uri)
+            origin = span(f.origin)
+            referer = span(f.referer)
+            userAgent = span(f.userAgent)
+            requestMethodHeader = span(f.requestMethodHeader)
+            requestHeadersHeader = span(f.requestHeadersHeader)
+            allowOrigin = span(f.allowOrigin)
+            allowCredentials = span(f.allowCredentials)
+            host = span(f.host)
+        }
+
+        /// The fields again, as slices of `bytes` and `scratch` (valid while those are).
+        @inline(__always)
+        func fields(bytes: UnsafeBufferPointer<UInt8>, scratch: UnsafeBufferPointer<UInt8>) -> ParsedFields {
+            @inline(__always)
+            func slice(_ s: Span) -> ByteSlice {
+                guard s.count > 0 else { return .empty }
+                // safe because: spans were made from these buffers' own offsets (`fields(_:…)`),
+                // and the buffers are not changed between parse and this call.
+                if s.start >= 0 { return ByteSlice(base: bytes.baseAddress! + Int(s.start), count: Int(s.count)) }
+                return ByteSlice(base: scratch.baseAddress! + Int(-s.start - 1), count: Int(s.count))
+            }
+            var f = ParsedFields()
+            f.status = Int(status)
+            f.time = hasTime ? time : nil
+            f.clientAddress = slice(clientAddress)
+            f.method = slice(method)
+            f.uri = slice(uri)
+            f.origin = slice(origin)
+            f.referer = slice(referer)
+            f.userAgent = slice(userAgent)
+            f.requestMethodHeader = slice(requestMethodHeader)
+            f.requestHeadersHeader = slice(requestHeadersHeader)
+            f.allowOrigin = slice(allowOrigin)
+            f.allowCredentials = slice(allowCredentials)
+            f.host = slice(host)
+            return f
+        }
+    }
+}

@@ -1,0 +1,119 @@
+import Foundation
+
+/// Parses one file's lines on worker threads ahead of the thread that aggregates them.
+///
+/// The reading thread copies lines into a `LineBatch` of about `batchBytes`,
+/// `submit`s it, and takes parsed batches back with `takeOldest` — always in the
+/// order they were submitted — to feed the file's one collector. So the
+/// evidence is exactly what parsing and aggregating line by line on one thread
+/// gives (same collector, same order): only the field extraction, the larger
+/// half of the per-line work, moves to other cores.
+///
+/// Memory stays bounded: at most `limit` batches exist at a time (submitted and
+/// not yet taken back, plus the one being filled); their buffers are reused.
+final class ParseAhead: @unchecked Sendable {
+    // @unchecked Sendable, safe because: every stored var is touched only with
+    // `condition` locked; a batch belongs to one thread at a time (handed over
+    // through the locked queue, results and spare list).
+    private let condition = NSCondition()
+    private var queue: [(index: Int, batch: LineBatch)] = []
+    private var results: [Int: LineBatch] = [:]
+    private var spare: [LineBatch] = []
+    private var closed = false
+    private var threads: [WorkerThread] = []
+    private var submitted = 0
+    private var taken = 0
+    let limit: Int
+    let batchBytes: Int
+
+    /// Batches of about 1 MiB: large enough that handing one over costs nothing per
+    /// line, small enough that `limit` of them stay a few MiB.
+    static let defaultBatchBytes = 1 << 20
+
+    init(format: LogFormat, workers: Int, batchBytes: Int = ParseAhead.defaultBatchBytes) {
+        let workers = max(workers, 1)
+        self.limit = workers + 2
+        self.batchBytes = max(batchBytes, 1)
+        threads = (0..<workers).map { _ in
+            WorkerThread { [self] in
+                var parser = format.makeParser()
+                while let (index, batch) = self.next() {
+                    var batch = batch
+                    batch.parse(with: &parser)
+                    self.done(index, batch)
+                }
+            }
+        }
+    }
+
+    /// Batches submitted and not yet taken back.
+    var inFlight: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return submitted - taken
+    }
+
+    /// A cleared batch to fill (a reused one when there is one).
+    func emptyBatch(maxLineBytes: Int) -> LineBatch {
+        condition.lock()
+        let reused = spare.popLast()
+        condition.unlock()
+        // A batch ends after the line that reaches `batchBytes`: room for that plus a usual line.
+        return reused ?? LineBatch(reserving: batchBytes + min(maxLineBytes, 64 << 10))
+    }
+
+    /// Hands a batch to the workers (the caller keeps `inFlight` below `limit`).
+    func submit(_ batch: consuming LineBatch) {
+        let batch = batch
+        condition.lock()
+        defer { condition.unlock() }
+        queue.append((submitted, batch))
+        submitted += 1
+        condition.broadcast()
+    }
+
+    /// The oldest parsed batch not yet taken (waits for it); nil when all were taken.
+    func takeOldest() -> LineBatch? {
+        condition.lock()
+        defer { condition.unlock() }
+        guard taken < submitted else { return nil }
+        while results[taken] == nil { condition.wait() }
+        let batch = results.removeValue(forKey: taken)!
+        taken += 1
+        return batch
+    }
+
+    /// Gives a batch that was taken back and aggregated for reuse.
+    func recycle(_ batch: consuming LineBatch) {
+        var batch = batch
+        batch.clear()
+        condition.lock()
+        defer { condition.unlock() }
+        if spare.count < limit { spare.append(batch) }
+    }
+
+    /// No more batches: the workers end once the queue is empty. Call once, after
+    /// every batch was taken back.
+    func close() {
+        condition.lock()
+        closed = true
+        condition.broadcast()
+        condition.unlock()
+        for t in threads { t.join() }
+    }
+
+    private func next() -> (Int, LineBatch)? {
+        condition.lock()
+        defer { condition.unlock() }
+        while queue.isEmpty && !closed { condition.wait() }
+        guard !queue.isEmpty else { return nil }
+        return queue.removeFirst()
+    }
+
+    private func done(_ index: Int, _ batch: sending LineBatch) {
+        condition.lock()
+        defer { condition.unlock() }
+        results[index] = batch
+        condition.broadcast()
+    }
+}
