@@ -66,11 +66,11 @@ enum ReportText {
         }
     }
 
-    /// Report text handed to `sink` in pieces of about 64 KB: `body` gives it
+    /// Report text handed to `sink` in pieces of about `chunk` bytes: `body` gives it
     /// line by line (a line may hold several, separated by `\n`), each ended by `\n`.
-    static func lines(to sink: (String) -> Void, _ body: (_ line: (String) -> Void) -> Void) {
+    static func lines(to sink: (String) -> Void, chunk: Int = chunk, _ body: (_ line: (String) -> Void) -> Void) {
         var buffer = ""
-        buffer.reserveCapacity(chunk + 4096)
+        buffer.reserveCapacity(min(chunk, Self.chunk) + 4096)
         // `sink` is only called while `lines` runs: body's `line` does not outlive it.
         withoutActuallyEscaping(sink) { sink in
             body { text in

@@ -7,10 +7,10 @@ package enum TextReport {
         return text
     }
 
-    /// `render` handed to `sink` in pieces of about 64 KB, written as it is made:
+    /// `render` handed to `sink` in pieces of about `chunk` bytes (64 KB), written as it is made:
     /// the table of origins is made row by row (twice: to measure, then to write).
-    package static func write(_ a: Analysis, _ inf: Inference, to sink: (String) -> Void) {
-        ReportText.lines(to: sink) { line in writeLines(a, inf, line) }
+    package static func write(_ a: Analysis, _ inf: Inference, chunk: Int = ReportText.chunk, to sink: (String) -> Void) {
+        ReportText.lines(to: sink, chunk: chunk) { line in writeLines(a, inf, line) }
     }
 
     private static func writeLines(_ a: Analysis, _ inf: Inference, _ line: (String) -> Void) {
