@@ -64,11 +64,14 @@ package enum ReportFormat: String, CaseIterable, Sendable {
         }
     }
 
-    /// `render` handed to `sink` in pieces: the JSON report is never built whole.
+    /// `render` handed to `sink` in pieces of about 64 KB: the JSON, text and
+    /// Markdown reports are never built whole (the HTML report is).
     package func write(_ a: Analysis, _ i: Inference, to sink: (String) -> Void) {
         switch self {
         case .json: JSONReport(analysis: a, inference: i).write(to: sink)
-        default: sink(render(a, i))
+        case .text: TextReport.write(a, i, to: sink)
+        case .markdown: MarkdownReport.write(a, i, to: sink)
+        case .html: sink(render(a, i))
         }
     }
 }

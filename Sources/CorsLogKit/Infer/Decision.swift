@@ -14,7 +14,7 @@ package enum Decision: String, Sendable, Codable, Comparable, CaseIterable {
 
 /// Why an origin got its decision. The code is stable (JSON, tests); the detail
 /// is a sentence for people.
-package struct Reason: Sendable, Codable, Equatable {
+package struct Reason: Sendable, Codable, Hashable {
     package enum Code: String, Sendable, Codable, CaseIterable {
         // allow
         case enoughEvidence = "enough-evidence"

@@ -10,6 +10,27 @@ package enum Inferrer {
         return 7200
     }
 
+    /// Distinct reason arrays `infer` shares between origins.
+    static let sharedLimit = 256
+
+    /// `verdicts.sort { $0.label < $1.label }` without its scratch copy of half
+    /// the verdicts: the indices are sorted, then the verdicts swapped into place.
+    static func sortByLabel(_ verdicts: inout [OriginVerdict]) {
+        var order = Array(verdicts.indices)
+        order.sort { verdicts[$0].label < verdicts[$1].label }
+        // Position i takes the verdict at order[i]: follow each cycle of the permutation.
+        for start in order.indices where order[start] != start {
+            var i = start
+            while order[i] != start {
+                let next = order[i]
+                verdicts.swapAt(i, next)
+                order[i] = i
+                i = next
+            }
+            order[i] = i
+        }
+    }
+
     package static func infer(_ evidence: Evidence, options: InferenceOptions, psl: PublicSuffixList) -> Inference {
         var sites = options.sites
         var siteSource = SiteSource.flag
@@ -28,6 +49,9 @@ package enum Inferrer {
         var all = evidence.origins
         for t in options.trusted where all[t] == nil { all[t] = OriginStats() }
         verdicts.reserveCapacity(all.count + 1)
+        // Most origins of a flood have the same reasons (same sentences): one
+        // array for them all instead of one each (up to `sharedLimit` kinds).
+        var shared: [[Reason]: [Reason]] = [:]
 
         for (origin, stats) in all {
             var reasons: [Reason] = []
@@ -85,6 +109,11 @@ package enum Inferrer {
                 reasons.insert(Reason(.trusted, "listed by --trust"), at: 0)
                 decision = .allow
             }
+            if let same = shared[reasons] {
+                reasons = same
+            } else if shared.count < Self.sharedLimit {
+                shared[reasons] = reasons
+            }
             verdicts.append(OriginVerdict(origin: origin, decision: decision, reasons: reasons, firstParty: firstParty,
                                           inferredFromReferer: evidence.source == .referer,
                                           overriddenDecision: overridden, stats: stats))
@@ -94,7 +123,8 @@ package enum Inferrer {
                 reasons: [Reason(.nullOrigin, "sent by sandboxed iframes, file: pages and redirects: allowing it allows any sandboxed attacker page")],
                 firstParty: nil, inferredFromReferer: false, overriddenDecision: nil, stats: evidence.null))
         }
-        verdicts.sort { $0.label < $1.label }
+        shared = [:]
+        sortByLabel(&verdicts)
 
         // The proposal: only what the allowed origins used.
         let allowed = verdicts.filter { $0.decision == .allow }

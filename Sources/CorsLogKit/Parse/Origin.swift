@@ -22,11 +22,16 @@ package struct Origin: Hashable, Comparable, Sendable, CustomStringConvertible, 
         self.host = host
         self.port = port
         self.hostKind = hostKind
-        if let port {
-            self.serialized = scheme + "://" + host + ":" + String(port)
-        } else {
-            self.serialized = scheme + "://" + host
-        }
+        // Made in storage of its own length: `+` leaves room to grow (about twice
+        // the text), held for as long as the origin is tracked.
+        let portText = port.map { ":" + String($0) } ?? ""
+        var serialized = ""
+        serialized.reserveCapacity(scheme.utf8.count + 3 + host.utf8.count + portText.utf8.count)
+        serialized += scheme
+        serialized += "://"
+        serialized += host
+        serialized += portText
+        self.serialized = serialized
     }
 
     package var description: String { serialized }

@@ -19,25 +19,73 @@ enum ReportText {
 
     /// Columns padded to their widest cell; the last column is not padded.
     static func table(_ rows: [[String]], rightAligned: Set<Int> = []) -> String {
-        guard let columns = rows.map(\.count).max() else { return "" }
-        var widths = Array(repeating: 0, count: columns)
-        for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
-        return rows.map { row in
-            row.enumerated().map { i, cell in
-                if i == row.count - 1 && !rightAligned.contains(i) { return cell }
-                let pad = String(repeating: " ", count: widths[i] - cell.count)
-                return rightAligned.contains(i) ? pad + cell : cell + pad
-            }.joined(separator: "  ").trimmingTrailingSpaces
-        }.joined(separator: "\n")
+        guard !rows.isEmpty else { return "" }
+        let widths = columnWidths(rows.count, row: { rows[$0] })
+        return rows.map { tableLine($0, widths: widths, rightAligned: rightAligned) }.joined(separator: "\n")
+    }
+
+    /// `table` for rows made on demand, one line at a time to `line`: each row
+    /// is made twice (once to measure the columns, once to write it), so that
+    /// no table of all the rows is ever held.
+    static func table(rows count: Int, rightAligned: Set<Int> = [], row: (Int) -> [String], line: (String) -> Void) {
+        let widths = columnWidths(count, row: row)
+        for n in 0..<count { line(tableLine(row(n), widths: widths, rightAligned: rightAligned)) }
+    }
+
+    /// The widest cell of each column (in characters).
+    private static func columnWidths(_ count: Int, row: (Int) -> [String]) -> [Int] {
+        var widths: [Int] = []
+        for n in 0..<count {
+            let cells = row(n)
+            if cells.count > widths.count { widths += Array(repeating: 0, count: cells.count - widths.count) }
+            for (i, cell) in cells.enumerated() { widths[i] = max(widths[i], cell.count) }
+        }
+        return widths
+    }
+
+    /// One row of a table, its cells padded to `widths`, without trailing spaces.
+    private static func tableLine(_ row: [String], widths: [Int], rightAligned: Set<Int>) -> String {
+        row.enumerated().map { i, cell in
+            if i == row.count - 1 && !rightAligned.contains(i) { return cell }
+            let pad = String(repeating: " ", count: widths[i] - cell.count)
+            return rightAligned.contains(i) ? pad + cell : cell + pad
+        }.joined(separator: "  ").trimmingTrailingSpaces
     }
 
     /// Verdicts in reading order: allow, review, deny; then most requests first.
     static func forPeople(_ verdicts: [OriginVerdict]) -> [OriginVerdict] {
-        verdicts.sorted {
-            $0.decision != $1.decision ? $0.decision < $1.decision
-                : $0.stats.requests != $1.stats.requests ? $0.stats.requests > $1.stats.requests : $0.label < $1.label
+        forPeopleOrder(verdicts).map { verdicts[$0] }
+    }
+
+    /// The indices of `verdicts` in `forPeople`'s order, without copying a verdict.
+    static func forPeopleOrder(_ verdicts: [OriginVerdict]) -> [Int] {
+        Array(verdicts.indices).sorted { a, b in
+            verdicts[a].decision != verdicts[b].decision ? verdicts[a].decision < verdicts[b].decision
+                : verdicts[a].stats.requests != verdicts[b].stats.requests ? verdicts[a].stats.requests > verdicts[b].stats.requests
+                : verdicts[a].label < verdicts[b].label
         }
     }
+
+    /// Report text handed to `sink` in pieces of about `chunk` bytes: `body` gives it
+    /// line by line (a line may hold several, separated by `\n`), each ended by `\n`.
+    static func lines(to sink: (String) -> Void, chunk: Int = chunk, _ body: (_ line: (String) -> Void) -> Void) {
+        var buffer = ""
+        buffer.reserveCapacity(min(chunk, Self.chunk) + 4096)
+        // `sink` is only called while `lines` runs: body's `line` does not outlive it.
+        withoutActuallyEscaping(sink) { sink in
+            body { text in
+                buffer += text
+                buffer += "\n"
+                if buffer.utf8.count >= chunk {
+                    sink(buffer)
+                    buffer.removeAll(keepingCapacity: true)
+                }
+            }
+        }
+        if !buffer.isEmpty { sink(buffer) }
+    }
+
+    static let chunk = 1 << 16
 
     /// The reason shown first: the one that decided.
     static func headline(_ v: OriginVerdict) -> String {
