@@ -243,7 +243,7 @@ package enum Analyzer {
             (format, detection) = try detect(held)
             for i in held.indices { held[i].start(format!, observer: onLine) }
         }
-        for work in held { outcomes[work.index] = work.finish() }
+        while let work = held.popLast() { outcomes[work.index] = work.finish() }
 
         // The rest, with the format known: in parallel unless an observer must see the lines in order.
         if let format, next < files.count {
@@ -528,9 +528,16 @@ private struct FileWork {
         summary.error = result.error
     }
 
-    func finish() -> FileOutcome {
+    /// The file's outcome; consumes the work, so the collector's memory is released as
+    /// its evidence is built (`EvidenceCollector.finish`).
+    consuming func finish() -> FileOutcome {
         var days: [Int32: Evidence] = [:]
-        if var daily { days = daily.finish() }
+        if daily != nil {
+            days = daily!.finish()
+            daily = nil
+        }
+        let collector = self.collector.take()
+        parser = nil
         return FileOutcome(summary: summary, skippedExamples: skippedExamples, read: read,
                            evidence: collector?.finish(), days: days, linesParsedAhead: linesParsedAhead)
     }

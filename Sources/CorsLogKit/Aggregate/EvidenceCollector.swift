@@ -127,9 +127,19 @@ package struct EvidenceCollector {
         stats[i].invalidRequestedHeaders += list.invalid
     }
 
-    /// The evidence gathered so far.
-    package func finish() -> Evidence {
+    /// The evidence gathered. Consumes the collector: its caches and index are released
+    /// before the origins' dictionary is built, so the two never peak together (with a
+    /// full table of 20,000 origins that is several MiB); a caller that wants to go on
+    /// collecting keeps a copy.
+    package consuming func finish() -> Evidence {
+        cache = ByteKeyTable(maxEntries: 0, maxArenaBytes: 0)
+        headerListCache = ByteKeyTable(maxEntries: 0, maxArenaBytes: 0)
+        headerLists = []
+        index = [:]
+        authority = []
+        isSite = []
         var e = evidence
+        evidence = Evidence(source: source)
         e.origins.reserveCapacity(e.origins.count + tracked.count)
         for (i, o) in tracked.enumerated() {
             e.origins[o] = stats[i]

@@ -21,7 +21,7 @@ struct LineBatch: Sendable {
     /// Reserves room for `bytes` bytes of lines (so filling the batch never doubles its buffer).
     init(reserving capacity: Int) {
         bytes.reserveCapacity(capacity)
-        let lines = capacity / 128
+        let lines = capacity / 256
         ends.reserveCapacity(lines)
         numbers.reserveCapacity(lines)
         records.reserveCapacity(lines)

@@ -26,9 +26,9 @@ final class ParseAhead: @unchecked Sendable {
     let limit: Int
     let batchBytes: Int
 
-    /// Batches of about 1 MiB: large enough that handing one over costs nothing per
+    /// Batches of about 256 KiB: large enough that handing one over costs nothing per
     /// line, small enough that `limit` of them stay a few MiB.
-    static let defaultBatchBytes = 1 << 20
+    static let defaultBatchBytes = 256 << 10
 
     init(format: LogFormat, workers: Int, batchBytes: Int = ParseAhead.defaultBatchBytes) {
         let workers = max(workers, 1)
@@ -97,6 +97,7 @@ final class ParseAhead: @unchecked Sendable {
     func close() {
         condition.lock()
         closed = true
+        spare = []
         condition.broadcast()
         condition.unlock()
         for t in threads { t.join() }
