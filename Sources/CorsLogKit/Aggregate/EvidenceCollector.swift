@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Folds parsed lines into `Evidence`: the per-line hot path.
 ///
 /// Each distinct raw Origin value (or the origin part of a Referer) is
@@ -33,6 +41,9 @@ package struct EvidenceCollector {
     /// Raw `Access-Control-Request-Headers` values, parsed once each (a bounded cache).
     private var headerListCache: ByteKeyTable
     private var headerLists: [HeaderList] = []
+    /// The last Host value counted and its hash (`noteHost`).
+    private var lastHost: [UInt8] = []
+    private var lastHostHash: UInt64 = 0
 
     private static let nullCode: Int32 = -1
     private static let invalidBase: Int32 = -2
@@ -63,14 +74,14 @@ package struct EvidenceCollector {
             if evidence.firstSeen == nil || t < evidence.firstSeen! { evidence.firstSeen = t }
             if evidence.lastSeen == nil || t > evidence.lastSeen! { evidence.lastSeen = t }
         }
-        if hasHostField && !f.host.isEmpty { evidence.hosts.add(f.host) }
+        if hasHostField && !f.host.isEmpty { noteHost(f.host) }
 
         let raw = source == .originHeader ? f.origin : Self.refererOriginPart(f.referer)
         if raw.isEmpty {
             evidence.linesWithoutOrigin += 1
             return
         }
-        let hash = raw.fnv1a
+        let hash = raw.tableHash
         let code: Int32
         if let cached = cache.value(for: raw, hash: hash) {
             code = cached
@@ -97,15 +108,29 @@ package struct EvidenceCollector {
             return
         }
         noteAnswerField(f)
-        let (preflight, day) = Self.record(f, into: &stats[i], hasRequestMethodField: hasRequestMethodField, echoOf: raw)
+        let (preflight, day, client) = Self.record(f, into: &stats[i], hasRequestMethodField: hasRequestMethodField, echoOf: raw)
         if preflight && !f.requestHeadersHeader.isEmpty {
-            noteRequestedHeaders(f.requestHeadersHeader, client: f.clientAddress.fnv1a, day: day, into: i)
+            noteRequestedHeaders(f.requestHeadersHeader, client: client, day: day, into: i)
         }
+    }
+
+    /// Counts a Host value; its hash is remembered for the next line, which nearly always
+    /// names the same host (the value's FNV-1a, as `TopValues.add` gives it).
+    @inline(__always)
+    private mutating func noteHost(_ host: ByteSlice) {
+        let same = host.count == lastHost.count && lastHost.withUnsafeBufferPointer { last in
+            host.withBuffer { memcmp(last.baseAddress!, $0.baseAddress!, host.count) == 0 }
+        }
+        if !same {
+            lastHost = host.bytes
+            lastHostHash = host.fnv1a
+        }
+        evidence.hosts.add(hash: lastHostHash, count: 1) { TopValues.displayText(host) }
     }
 
     /// The header names of a preflight's `Access-Control-Request-Headers`, parsed once per distinct value.
     private mutating func noteRequestedHeaders(_ value: ByteSlice, client: UInt64, day: Int32, into i: Int) {
-        let hash = value.fnv1a
+        let hash = value.tableHash
         let listIndex: Int
         if let cached = headerListCache.value(for: value, hash: hash) {
             listIndex = Int(cached)
@@ -252,9 +277,9 @@ package struct EvidenceCollector {
         return true
     }
 
-    /// Counts one request; returns whether it was a preflight, and its day.
+    /// Counts one request; returns whether it was a preflight, its day and the client's hash.
     private static func record(_ f: ParsedFields, into s: inout OriginStats,
-                               hasRequestMethodField: Bool, echoOf raw: ByteSlice) -> (preflight: Bool, day: Int32) {
+                               hasRequestMethodField: Bool, echoOf raw: ByteSlice) -> (preflight: Bool, day: Int32, client: UInt64) {
         s.requests += 1
         let day = s.noteRequest(at: f.time)
         let client = f.clientAddress.fnv1a
@@ -284,7 +309,7 @@ package struct EvidenceCollector {
         let credentials = f.allowCredentials.equalsIgnoringASCIICase("true")
         s.allowOriginAnswers.note(f.allowOrigin, origin: raw, credentials: credentials)
         if credentials { s.credentialedResponses += 1 }
-        return (isPreflight, day)
+        return (isPreflight, day, client)
     }
 
     /// Counts a cross-origin request whose response's CORS headers the log records

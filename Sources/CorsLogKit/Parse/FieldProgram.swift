@@ -71,10 +71,38 @@ final class FieldProgram: Sendable {
         ParseFailure(kind, field: field, offset: offset, context: context)
     }
 
+    /// The compiled literals and segments as buffers, valid inside `withTables` only.
+    struct Tables {
+        fileprivate let lits: UnsafeBufferPointer<UInt8>
+        fileprivate let segs: UnsafeBufferPointer<Segment>
+    }
+
+    /// Runs `body` with the tables held once, for a loop over many lines (`run(_:tables:…)`
+    /// then costs no reference counting per line).
+    func withTables<R>(_ body: (Tables) -> R) -> R {
+        // safe because: the buffers do not escape `body` (Tables is used only inside it).
+        literals.withUnsafeBufferPointer { lits in
+            segments.withUnsafeBufferPointer { segs in body(Tables(lits: lits, segs: segs)) }
+        }
+    }
+
     /// Parses `rawLine` (no terminator; one trailing CR is ignored). Unescaped values go to
     /// `scratch`, which must be at least as long as the line.
     func run(
         _ rawLine: UnsafeBufferPointer<UInt8>,
+        scratch: UnsafeMutableBufferPointer<UInt8>,
+        trailing: inout Bool,
+        timeCache: inout TimeCache,
+        _ body: (borrowing ParsedFields) -> Void
+    ) -> ParseFailure? {
+        withTables { run(rawLine, tables: $0, scratch: scratch, trailing: &trailing, timeCache: &timeCache, body) }
+    }
+
+    /// `run` with the tables of `withTables`.
+    @inline(__always)
+    func run(
+        _ rawLine: UnsafeBufferPointer<UInt8>,
+        tables: Tables,
         scratch: UnsafeMutableBufferPointer<UInt8>,
         trailing: inout Bool,
         timeCache: inout TimeCache,
@@ -93,8 +121,9 @@ final class FieldProgram: Sendable {
         let lineHasBackslash = escaping != .none
             && FieldSearch.index(of: UInt8(ascii: "\\"), in: line, from: 0, to: n) != nil
 
-        return literals.withUnsafeBufferPointer { lits -> ParseFailure? in
-            segments.withUnsafeBufferPointer { segs -> ParseFailure? in
+        let lits = tables.lits, segs = tables.segs
+        do {
+            do {
                 let leading = UnsafeBufferPointer(rebasing: lits[0..<leadingCount])
                 guard FieldSearch.matches(leading, in: line, at: 0) else { return fail(.leadingText, -1, 0) }
                 var pos = leadingCount

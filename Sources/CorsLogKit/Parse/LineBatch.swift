@@ -54,28 +54,42 @@ struct LineBatch: Sendable {
         scratch.removeAll(keepingCapacity: true)
         var records = self.records, failures = self.failures, scratch = self.scratch
         self.records = []; self.failures = []; self.scratch = []
+        // Blank lines are marked here; the others go to the parser in one call.
+        var nonBlank: [Int32] = []
+        nonBlank.reserveCapacity(ends.count)
+        var maxLength = 0
         bytes.withUnsafeBufferPointer { buffer in
             let base = buffer.baseAddress
             var start = 0
-            for end in ends {
+            for (i, end) in ends.enumerated() {
                 // safe because: [start, end) lies inside buffer, which lives for this closure.
                 let line = ByteSlice(base: base.map { $0 + start }, count: end - start)
-                defer { start = end }
                 if Self.isBlank(line) {
                     records.append(Record(kind: .blank))
-                    continue
-                }
-                var record = Record(kind: .parsed)
-                let failure = parser.parse(line) { f in
-                    record.fields(f, lineBase: base!, lineStart: start, lineEnd: end, scratch: &scratch)
-                }
-                if let failure {
-                    records.append(Record(kind: .failed))
-                    failures.append(failure)
                 } else {
-                    records.append(record)
+                    records.append(Record(kind: .failed))
+                    nonBlank.append(Int32(i))
+                    maxLength = max(maxLength, end - start)
                 }
+                start = end
             }
+            var failed: [(Int, ParseFailure)] = []
+            parser.parseEach(count: nonBlank.count, maxLength: maxLength, line: { k in
+                let i = Int(nonBlank[k])
+                let start = i == 0 ? 0 : ends[i - 1]
+                // safe because: as above.
+                return ByteSlice(base: base.map { $0 + start }, count: ends[i] - start)
+            }, parsed: { k, f in
+                let i = Int(nonBlank[k])
+                let start = i == 0 ? 0 : ends[i - 1]
+                var record = Record(kind: .parsed)
+                record.fields(f, lineBase: base!, lineStart: start, lineEnd: ends[i], scratch: &scratch)
+                records[i] = record
+            }, failed: { k, failure in
+                failed.append((Int(nonBlank[k]), failure))
+            })
+            // In line order (they come in order already; kept sorted for `forEachLine`).
+            for (_, failure) in failed { failures.append(failure) }
         }
         self.records = records
         self.failures = failures

@@ -30,4 +30,34 @@ package struct LineParser {
         lastLineHadTrailingText = failure == nil && trailing
         return failure
     }
+
+    /// Parses lines `0..<count` (`line(i)`, none longer than `maxLength`) as `parse` does,
+    /// calling `parsed(i, fields)` or `failed(i, why)` for each; the compiled tables and
+    /// the scratch buffer are held once for all of them.
+    mutating func parseEach(count: Int, maxLength: Int, line: (Int) -> ByteSlice,
+                            parsed: (Int, borrowing ParsedFields) -> Void, failed: (Int, ParseFailure) -> Void) {
+        guard case .fields(let p) = program else {
+            for i in 0..<count {
+                if let failure = parse(line(i), { parsed(i, $0) }) { failed(i, failure) }
+            }
+            return
+        }
+        if scratch.count < maxLength {
+            scratch = [UInt8](repeating: 0, count: Swift.max(maxLength, scratch.count * 2, 1024))
+        }
+        var timeCache = self.timeCache
+        var trailing = false
+        p.withTables { tables in
+            scratch.withUnsafeMutableBufferPointer { scratch in
+                for i in 0..<count {
+                    let failure = line(i).withBuffer { bytes in
+                        p.run(bytes, tables: tables, scratch: scratch, trailing: &trailing, timeCache: &timeCache) { parsed(i, $0) }
+                    }
+                    if let failure { failed(i, failure) }
+                }
+            }
+        }
+        self.timeCache = timeCache
+        lastLineHadTrailingText = false
+    }
 }
