@@ -26,9 +26,10 @@ final class ParseAhead: @unchecked Sendable {
     let limit: Int
     let batchBytes: Int
 
-    /// Batches of about 256 KiB: large enough that handing one over costs nothing per
-    /// line, small enough that `limit` of them stay a few MiB.
-    static let defaultBatchBytes = 256 << 10
+    /// Batches of about 512 KiB: each hand-over may put a thread to sleep and wake another
+    /// (tens of µs on a VM), so 256 KiB batches cost a tenth more wall time with ISA-L on
+    /// two cores, 1 MiB ones 3 MiB more peak memory for 3 % (`bench/run`, README).
+    static let defaultBatchBytes = 512 << 10
 
     init(format: LogFormat, workers: Int, batchBytes: Int = ParseAhead.defaultBatchBytes) {
         let workers = max(workers, 1)
