@@ -28,7 +28,7 @@ package struct AnalysisOptions: Sendable {
     /// not depend on it: every file is aggregated on its own and merged in file order.
     package var threads = 0
     /// Decode (inflate or `read(2)`) on a thread of its own, handing large blocks to the parser.
-    package var decodeThread = true
+    package var decodeThread: DecodeThread = .auto
     /// Which inflate implementation decodes gzip.
     package var inflate: InflateChoice = .auto
     /// Decoded block size (the ring holds four); results do not depend on it.
@@ -41,6 +41,18 @@ package struct AnalysisOptions: Sendable {
     package var parseBatchBytes = ParseAhead.defaultBatchBytes
 
     package init(paths: [String]) { self.paths = paths }
+}
+
+/// When a file is decoded on a thread of its own (`AnalysisOptions.decodeThread`).
+/// Results do not depend on it.
+package enum DecodeThread: Sendable {
+    /// When it pays: for a file read alone, if zlib inflates it (a core's worth of work of
+    /// its own) or there are three or more cores; else the reading thread decodes, so that
+    /// no more threads are busy than there are cores (on two cores the parse-ahead thread
+    /// takes the other one: with ISA-L or plain input that is faster, and 4 MiB smaller).
+    case auto
+    case always
+    case never
 }
 
 /// One file to read and where to start (`--state` resumes after what was read).
@@ -198,8 +210,21 @@ package enum Analyzer {
     package static func run(_ options: AnalysisOptions, files: [FileToRead],
                             onLine: ((borrowing ParsedFields) -> Void)? = nil,
                             progress: ProgressHandler? = nil) throws(AnalysisError) -> AnalysisRun {
-        let reader = LineReader(maxLineBytes: options.maxLineBytes, blockSize: options.blockSize, decodeThread: options.decodeThread,
-                                inflate: options.inflate)
+        let cores = options.threads > 0 ? options.threads : ProcessInfo.processInfo.activeProcessorCount
+        /// How a file is read: on its own (`alone`: the cores are its) or beside others.
+        func plan(_ path: String, alone: Bool) -> (reader: LineReader, aheadWorkers: Int) {
+            let zlibGzip = options.inflate.resolved == .zlib && LineReader.startsWithGzipMagic(path)
+            let decodeThread: Bool
+            switch options.decodeThread {
+            case .always: decodeThread = true
+            case .never: decodeThread = false
+            case .auto: decodeThread = alone && (zlibGzip || cores >= 3)
+            }
+            let reader = LineReader(maxLineBytes: options.maxLineBytes, blockSize: options.blockSize, decodeThread: decodeThread,
+                                    inflate: options.inflate)
+            guard alone && onLine == nil else { return (reader, 0) }
+            return (reader, parseWorkers(options, cores: cores, decodeThread: decodeThread))
+        }
         var format: LogFormat? = nil
         var detection: FormatDetector.Detection? = nil
         if case .given(let given) = options.format { format = given }
@@ -208,7 +233,6 @@ package enum Analyzer {
         // Detection: files one after another, lines held back until enough are seen.
         var held: [FileWork] = []
         var next = 0
-        let cores = options.threads > 0 ? options.threads : ProcessInfo.processInfo.activeProcessorCount
         while format == nil && next < files.count {
             var work = FileWork(path: files[next].path, index: next, options: options, format: nil)
             var heldLines = held.reduce(0) { $0 + $1.pending.count }
@@ -216,7 +240,7 @@ package enum Analyzer {
             var failure: AnalysisError? = nil
             // Once the format is known, the rest of this file is parsed ahead (as `readWhole` does).
             var ahead: AheadFeed? = nil
-            let aheadWorkers = onLine == nil ? parseWorkers(options, cores: cores, path: files[next].path) : 0
+            let (reader, aheadWorkers) = plan(files[next].path, alone: true)
             let result = read(files[next], with: reader, progress: progress, onLine: { line, number in
                 if failure != nil { return }
                 if ahead != nil { ahead!.add(line, number: number, into: &work); return }
@@ -253,13 +277,14 @@ package enum Analyzer {
                 // One file at a time (fewer files than cores, or an observer that must see
                 // the lines in order): its lines parsed ahead on the other cores.
                 for i in rest {
-                    let aheadWorkers = onLine == nil ? parseWorkers(options, cores: cores, path: files[i].path) : 0
+                    let (reader, aheadWorkers) = plan(files[i].path, alone: true)
                     outcomes[i] = readWhole(files[i], index: i, format: format, options: options, reader: reader,
                                             observer: onLine, progress: progress, aheadWorkers: aheadWorkers)
                 }
             } else {
+                let readers = rest.map { plan(files[$0].path, alone: false).reader }
                 let results = ParallelMap.run(rest, workers: workers) { i in
-                    readWhole(files[i], index: i, format: format, options: options, reader: reader,
+                    readWhole(files[i], index: i, format: format, options: options, reader: readers[i - rest[0]],
                               observer: nil, progress: progress)
                 }
                 for i in rest { outcomes[i] = results[i] }
@@ -290,17 +315,13 @@ package enum Analyzer {
         return work.finish()
     }
 
-    /// Parse threads for one file read alone: `parseThreads`, or one fewer than the cores
-    /// (the reading thread aggregates) — two fewer for gzip that zlib inflates on a decode
-    /// thread, which keeps a core busy by itself (ISA-L's takes about a quarter of one).
-    /// Not for lines so long that a batch's offsets could pass 2 GiB.
-    private static func parseWorkers(_ options: AnalysisOptions, cores: Int, path: String) -> Int {
+    /// Parse threads for one file read alone: `parseThreads`, or the cores left beside the
+    /// reading thread (which aggregates) and the decode thread, if any. Not for lines so
+    /// long that a batch's offsets could pass 2 GiB.
+    private static func parseWorkers(_ options: AnalysisOptions, cores: Int, decodeThread: Bool) -> Int {
         guard options.maxLineBytes <= 512 << 20 else { return 0 }
         if options.parseThreads != 0 { return max(options.parseThreads, 0) }
-        if options.decodeThread && options.inflate.resolved == .zlib && LineReader.startsWithGzipMagic(path) {
-            return cores - 2
-        }
-        return cores - 1
+        return max(cores - 1 - (decodeThread ? 1 : 0), 0)
     }
 
     /// `reader.read`, with a progress report about every 64 MiB.

@@ -74,7 +74,7 @@ import Testing
         return (dir, paths)
     }
 
-    static func report(_ paths: [String], threads: Int, decodeThread: Bool, inflate: InflateChoice,
+    static func report(_ paths: [String], threads: Int, decodeThread: DecodeThread, inflate: InflateChoice,
                        blockSize: Int = 1 << 20, detect: Bool = false, byDay: Bool = false,
                        parseThreads: Int = 0, parseBatchBytes: Int = ParseAhead.defaultBatchBytes,
                        expectAhead: Bool? = nil) throws -> String {
@@ -114,7 +114,7 @@ import Testing
     func everyPathGivesTheSameReport(detect: Bool) throws {
         let (dir, paths) = try Self.writeSet()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let reference = try Self.report(paths, threads: 1, decodeThread: false, inflate: .zlib, detect: detect)
+        let reference = try Self.report(paths, threads: 1, decodeThread: .never, inflate: .zlib, detect: detect)
         // The input really reaches the caps the merge must get right.
         let json = try JSONSerialization.jsonObject(with: Data(reference.utf8)) as! [String: Any]
         let cap = json["origin_cap"] as! [String: Any]
@@ -128,14 +128,16 @@ import Testing
         #expect((heavy["top_paths"] as! [Any]).count == 8)
         #expect((heavy["clients"] as! Int) > 16)
 
-        var runs: [(String, Int, Bool, InflateChoice, Int)] = [
-            ("decode thread", 1, true, .zlib, 1 << 20),
-            ("4 workers", 4, true, .zlib, 1 << 20),
-            ("2 workers, no decode thread", 2, false, .zlib, 1 << 20),
-            ("small blocks", 3, true, .zlib, 777),
+        var runs: [(String, Int, DecodeThread, InflateChoice, Int)] = [
+            ("decode thread", 1, .always, .zlib, 1 << 20),
+            ("4 workers", 4, .always, .zlib, 1 << 20),
+            ("2 workers, no decode thread", 2, .never, .zlib, 1 << 20),
+            ("2 workers, decode thread when it pays", 2, .auto, .zlib, 1 << 20),
+            ("small blocks", 3, .always, .zlib, 777),
         ]
         if Self.isalAvailable {
-            runs += [("isa-l", 1, false, .isal, 1 << 20), ("isa-l, parallel, small blocks", 4, true, .isal, 4099)]
+            runs += [("isa-l", 1, .never, .isal, 1 << 20), ("isa-l, parallel, small blocks", 4, .always, .isal, 4099),
+                     ("isa-l, decode thread when it pays", 2, .auto, .isal, 1 << 20)]
         }
         for (name, threads, decodeThread, inflate, blockSize) in runs {
             let r = try Self.report(paths, threads: threads, decodeThread: decodeThread, inflate: inflate,
@@ -152,22 +154,26 @@ import Testing
         let (dir, paths) = try Self.writeSet()
         defer { try? FileManager.default.removeItem(at: dir) }
         for (name, files) in [("plain file", [paths[3]]), ("gzip file of two members", [paths[0]]), ("the set", paths)] {
-            let reference = try Self.report(files, threads: 1, decodeThread: false, inflate: .zlib, detect: detect,
+            let reference = try Self.report(files, threads: 1, decodeThread: .never, inflate: .zlib, detect: detect,
                                             parseThreads: -1, expectAhead: false)
-            let runs: [(threads: Int, parse: Int, batch: Int, inflate: InflateChoice)] = [
-                (2, 0, 1 << 20, .zlib), (8, 0, 64, .zlib), (2, 1, 300, .zlib), (3, 4, 5000, .zlib), (2, 2, 1, .zlib),
-                (2, 1, 4096, .auto),
+            let runs: [(threads: Int, parse: Int, batch: Int, inflate: InflateChoice, decode: DecodeThread)] = [
+                (2, 0, 1 << 20, .zlib, .auto), (2, 0, 1 << 20, .zlib, .always), (8, 0, 64, .zlib, .auto), (2, 1, 300, .zlib, .never),
+                (3, 4, 5000, .zlib, .always), (2, 2, 1, .zlib, .auto), (2, 1, 4096, .auto, .auto), (2, 0, 4096, .auto, .auto),
             ]
             for run in runs {
-                // Parse threads for a file read alone (parse 0: automatic, one fewer than the cores,
-                // two fewer for zlib-inflated gzip); files are read alone when there are fewer than
-                // the cores, and the first is read alone while its format is detected.
+                // Parse threads for a file read alone (parse 0: automatic, the cores left beside the
+                // reading thread and a decode thread — which `.auto` starts for zlib-inflated gzip, or
+                // on three or more cores); files are read alone when there are fewer than the cores,
+                // and the first is read alone while its format is detected.
                 func workers(_ file: String) -> Int {
-                    run.parse != 0 ? run.parse : run.threads - (file.hasSuffix(".gz") && run.inflate == .zlib ? 2 : 1)
+                    if run.parse != 0 { return run.parse }
+                    let zlibGzip = file.hasSuffix(".gz") && (run.inflate == .zlib || IsalLibrary.shared == nil)
+                    let decode = run.decode == .always || (run.decode == .auto && (zlibGzip || run.threads >= 3))
+                    return run.threads - 1 - (decode ? 1 : 0)
                 }
                 let alone = files.count < run.threads ? files : (detect ? [files[0]] : [])
                 let ahead = alone.contains { workers($0) >= 1 }
-                let r = try Self.report(files, threads: run.threads, decodeThread: true, inflate: run.inflate, detect: detect,
+                let r = try Self.report(files, threads: run.threads, decodeThread: run.decode, inflate: run.inflate, detect: detect,
                                         parseThreads: run.parse, parseBatchBytes: run.batch, expectAhead: ahead)
                 #expect(r == reference, "\(name), \(run): parsed ahead differs from the reading thread alone")
             }
@@ -177,8 +183,8 @@ import Testing
     @Test func parsingAheadKeepsTheDayBuckets() throws {
         let (dir, paths) = try Self.writeSet()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let reference = try Self.report([paths[2]], threads: 1, decodeThread: false, inflate: .zlib, byDay: true, parseThreads: -1)
-        let ahead = try Self.report([paths[2]], threads: 2, decodeThread: true, inflate: .zlib, byDay: true,
+        let reference = try Self.report([paths[2]], threads: 1, decodeThread: .never, inflate: .zlib, byDay: true, parseThreads: -1)
+        let ahead = try Self.report([paths[2]], threads: 2, decodeThread: .always, inflate: .zlib, byDay: true,
                                     parseThreads: 1, parseBatchBytes: 2000, expectAhead: true)
         #expect(ahead == reference)
     }
@@ -186,9 +192,9 @@ import Testing
     @Test func dayBucketsAreTheSameWhateverTheThreads() throws {
         let (dir, paths) = try Self.writeSet()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let reference = try Self.report(paths, threads: 1, decodeThread: false, inflate: .zlib, byDay: true)
+        let reference = try Self.report(paths, threads: 1, decodeThread: .never, inflate: .zlib, byDay: true)
         #expect(reference.components(separatedBy: "corslog_version").count > 5, "several day buckets")
-        let parallel = try Self.report(paths, threads: 4, decodeThread: true, inflate: .auto, blockSize: 1000, byDay: true)
+        let parallel = try Self.report(paths, threads: 4, decodeThread: .always, inflate: .auto, blockSize: 1000, byDay: true)
         #expect(parallel == reference)
     }
 
