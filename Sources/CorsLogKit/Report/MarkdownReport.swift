@@ -1,18 +1,7 @@
 /// The report for e-mail and pull requests.
-package enum MarkdownReport {
-    package static func render(_ a: Analysis, _ inf: Inference) -> String {
-        var text = ""
-        write(a, inf, to: { text += $0 })
-        return text
-    }
-
-    /// `render` handed to `sink` in pieces of about `chunk` bytes (64 KB), written as it is made,
-    /// the table of origins row by row.
-    package static func write(_ a: Analysis, _ inf: Inference, chunk: Int = ReportText.chunk, to sink: (String) -> Void) {
-        ReportText.lines(to: sink, chunk: chunk) { line in writeLines(a, inf, line) }
-    }
-
-    private static func writeLines(_ a: Analysis, _ inf: Inference, _ line: (String) -> Void) {
+package enum MarkdownReport: LineWrittenReport {
+    /// The report's lines, in order, each handed to `line` (see `LineWrittenReport`).
+    package static func writeLines(_ a: Analysis, _ inf: Inference, _ line: (String) -> Void) {
         let e = a.evidence
         line("# corslog report")
         line("")

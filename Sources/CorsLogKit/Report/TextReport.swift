@@ -1,19 +1,8 @@
 /// The report for people at a terminal: input account, a table of origins with
 /// decisions and reasons, the proposal and what it would break.
-package enum TextReport {
-    package static func render(_ a: Analysis, _ inf: Inference) -> String {
-        var text = ""
-        write(a, inf, to: { text += $0 })
-        return text
-    }
-
-    /// `render` handed to `sink` in pieces of about `chunk` bytes (64 KB), written as it is made:
-    /// the table of origins is made row by row (twice: to measure, then to write).
-    package static func write(_ a: Analysis, _ inf: Inference, chunk: Int = ReportText.chunk, to sink: (String) -> Void) {
-        ReportText.lines(to: sink, chunk: chunk) { line in writeLines(a, inf, line) }
-    }
-
-    private static func writeLines(_ a: Analysis, _ inf: Inference, _ line: (String) -> Void) {
+package enum TextReport: LineWrittenReport {
+    /// The report's lines, in order, each handed to `line` (see `LineWrittenReport`).
+    package static func writeLines(_ a: Analysis, _ inf: Inference, _ line: (String) -> Void) {
         let e = a.evidence
         line("corslog \(CorsLogVersion.current): \(ReportText.siteLine(inf))")
         line("")
