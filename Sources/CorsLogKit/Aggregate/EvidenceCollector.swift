@@ -76,12 +76,12 @@ package struct EvidenceCollector {
         }
         if hasHostField && !f.host.isEmpty { noteHost(f.host) }
 
-        let raw = source == .originHeader ? f.origin : Self.refererOriginPart(f.referer)
+        let raw = f.precomputed?.rawOrigin ?? Self.rawOrigin(f, source: source)
         if raw.isEmpty {
             evidence.linesWithoutOrigin += 1
             return
         }
-        let hash = raw.tableHash
+        let hash = f.precomputed?.rawOriginHash ?? raw.tableHash
         let code: Int32
         if let cached = cache.value(for: raw, hash: hash) {
             code = cached
@@ -282,7 +282,7 @@ package struct EvidenceCollector {
                                hasRequestMethodField: Bool, echoOf raw: ByteSlice) -> (preflight: Bool, day: Int32, client: UInt64) {
         s.requests += 1
         let day = s.noteRequest(at: f.time)
-        let client = f.clientAddress.fnv1a
+        let client = f.precomputed?.clientHash ?? f.clientAddress.fnv1a
         s.clients.insert(client)
         let status = f.status
         s.statusClasses[(status >= 100 && status <= 599) ? status / 100 : 0] += 1
@@ -304,7 +304,9 @@ package struct EvidenceCollector {
             s.otherMethods += 1
         }
 
-        if !f.uri.isEmpty { s.topPaths.addPath(f.uri) }
+        if !f.uri.isEmpty {
+            if let p = f.precomputed { s.topPaths.addPath(f.uri, hash: p.pathHash) } else { s.topPaths.addPath(f.uri) }
+        }
 
         let credentials = f.allowCredentials.equalsIgnoringASCIICase("true")
         s.allowOriginAnswers.note(f.allowOrigin, origin: raw, credentials: credentials)
@@ -322,6 +324,20 @@ package struct EvidenceCollector {
         case .whenPresent:
             if !f.allowOrigin.isEmpty || !f.allowCredentials.isEmpty { evidence.answeredRequests += 1 }
         }
+    }
+
+    /// The raw origin of a line: its Origin field, or the origin part of its Referer.
+    @inline(__always)
+    static func rawOrigin(_ f: borrowing ParsedFields, source: OriginSource) -> ByteSlice {
+        source == .originHeader ? f.origin : refererOriginPart(f.referer)
+    }
+
+    /// What `add` derives from a line's fields, for a parse thread to compute ahead.
+    static func precompute(_ f: borrowing ParsedFields, source: OriginSource) -> ParsedFields.Precomputed? {
+        let raw = rawOrigin(f, source: source)
+        guard !raw.isEmpty else { return nil }
+        return ParsedFields.Precomputed(rawOrigin: raw, rawOriginHash: raw.tableHash, clientHash: f.clientAddress.fnv1a,
+                                        pathHash: f.uri.isEmpty ? 0 : TopValues.pathHash(ofTarget: f.uri))
     }
 
     /// The `scheme://authority` prefix of a Referer URL: up to the first `/`,

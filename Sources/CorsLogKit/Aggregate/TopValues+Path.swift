@@ -5,10 +5,12 @@ extension TopValues {
     /// `{id}`, so `/v1/orders/1234` and `/v1/orders/5678` are one path.
     /// The text is only built when the path takes a slot.
     mutating func addPath(_ target: ByteSlice) {
-        var end = 0
-        while end < target.count && target[end] != UInt8(ascii: "?") && target[end] != UInt8(ascii: "#") { end += 1 }
-        let path = target.slice(0, end)
-        let h = Self.pathHash(path)
+        addPath(target, hash: Self.pathHash(ofTarget: target))
+    }
+
+    /// `addPath` with the hash already computed (`pathHash(ofTarget:)`, on a parse thread).
+    mutating func addPath(_ target: ByteSlice, hash h: UInt64) {
+        let path = Self.pathPart(target)
         add(hash: h, count: 1) {
             var text = ""
             var first = true
@@ -20,6 +22,18 @@ extension TopValues {
             return text.count > Self.maxTextBytes ? String(text.prefix(Self.maxTextBytes)) + "…" : text
         }
     }
+
+    /// The request target without its query or fragment.
+    @inline(__always)
+    static func pathPart(_ target: ByteSlice) -> ByteSlice {
+        var end = 0
+        while end < target.count && target[end] != UInt8(ascii: "?") && target[end] != UInt8(ascii: "#") { end += 1 }
+        return target.slice(0, end)
+    }
+
+    /// The hash `addPath` counts `target` under.
+    @inline(__always)
+    static func pathHash(ofTarget target: ByteSlice) -> UInt64 { pathHash(pathPart(target)) }
 
     /// The hash `addPath` counts `path` (no query) under, in one pass: FNV-1a over each
     /// segment followed by `/`, an identifier segment hashed as the byte `{` (the hash

@@ -47,8 +47,10 @@ struct LineBatch: Sendable {
         scratch.removeAll(keepingCapacity: true)
     }
 
-    /// Parses every line with `parser` (blank lines — spaces, tabs, CR — are only marked).
-    mutating func parse(with parser: inout LineParser) {
+    /// Parses every line with `parser` (blank lines — spaces, tabs, CR — are only marked);
+    /// with `source`, also what the collector derives from each line's fields
+    /// (`EvidenceCollector.precompute`), so the thread aggregating in order does less.
+    mutating func parse(with parser: inout LineParser, source: OriginSource? = nil) {
         records.removeAll(keepingCapacity: true)
         failures.removeAll(keepingCapacity: true)
         scratch.removeAll(keepingCapacity: true)
@@ -84,6 +86,9 @@ struct LineBatch: Sendable {
                 let start = i == 0 ? 0 : ends[i - 1]
                 var record = Record(kind: .parsed)
                 record.fields(f, lineBase: base!, lineStart: start, lineEnd: ends[i], scratch: &scratch)
+                if let source, let pre = EvidenceCollector.precompute(f, source: source) {
+                    record.precomputed(pre, lineBase: base!, lineStart: start, lineEnd: ends[i], scratch: &scratch)
+                }
                 records[i] = record
             }, failed: { k, failure in
                 failed.append((Int(nonBlank[k]), failure))
@@ -149,21 +154,41 @@ struct LineBatch: Sendable {
         var clientAddress = Span(), method = Span(), uri = Span(), origin = Span(), referer = Span(), userAgent = Span()
         var requestMethodHeader = Span(), requestHeadersHeader = Span(), allowOrigin = Span(), allowCredentials = Span(), host = Span()
 
+        /// `ParsedFields.Precomputed`, when the parse thread computed it.
+        var hasPrecomputed = false
+        var rawOrigin = Span()
+        var rawOriginHash: UInt64 = 0, clientHash: UInt64 = 0, pathHash: UInt64 = 0
+
         init(kind: Kind) { self.kind = kind }
 
-        /// Records `f`, whose slices point into the line `[lineStart, lineEnd)` of the
-        /// batch (at `lineBase`) or into the parser's scratch (copied into `scratch`).
+        /// The span of `s`, which points into the line `[lineStart, lineEnd)` of the batch
+        /// (at `lineBase`) or into the parser's scratch (then copied into `scratch`).
+        private static func span(_ s: ByteSlice, lineBase: UnsafePointer<UInt8>, lineStart: Int, lineEnd: Int,
+                                 scratch: inout [UInt8]) -> Span {
+            guard let p = s.base, s.count > 0 else { return Span() }
+            let offset = lineBase.distance(to: p)
+            if offset >= lineStart && offset + s.count <= lineEnd {
+                return Span(start: Int32(offset), count: Int32(s.count))
+            }
+            let at = scratch.count
+            s.withBuffer { scratch.append(contentsOf: $0) }
+            return Span(start: -Int32(at) - 1, count: Int32(s.count))
+        }
+
+        mutating func precomputed(_ p: ParsedFields.Precomputed, lineBase: UnsafePointer<UInt8>, lineStart: Int, lineEnd: Int,
+                                  scratch: inout [UInt8]) {
+            hasPrecomputed = true
+            rawOrigin = Self.span(p.rawOrigin, lineBase: lineBase, lineStart: lineStart, lineEnd: lineEnd, scratch: &scratch)
+            rawOriginHash = p.rawOriginHash
+            clientHash = p.clientHash
+            pathHash = p.pathHash
+        }
+
+        /// Records `f`'s slices as spans (see `span`).
         mutating func fields(_ f: borrowing ParsedFields, lineBase: UnsafePointer<UInt8>, lineStart: Int, lineEnd: Int,
                              scratch: inout [UInt8]) {
             func span(_ s: ByteSlice) -> Span {
-                guard let p = s.base, s.count > 0 else { return Span() }
-                let offset = lineBase.distance(to: p)
-                if offset >= lineStart && offset + s.count <= lineEnd {
-                    return Span(start: Int32(offset), count: Int32(s.count))
-                }
-                let at = scratch.count
-                s.withBuffer { scratch.append(contentsOf: $0) }
-                return Span(start: -Int32(at) - 1, count: Int32(s.count))
+                Self.span(s, lineBase: lineBase, lineStart: lineStart, lineEnd: lineEnd, scratch: &scratch)
             }
             status = Int16(clamping: f.status)
             if let t = f.time { hasTime = true; time = t }
@@ -205,6 +230,10 @@ struct LineBatch: Sendable {
             f.allowOrigin = slice(allowOrigin)
             f.allowCredentials = slice(allowCredentials)
             f.host = slice(host)
+            if hasPrecomputed {
+                f.precomputed = ParsedFields.Precomputed(rawOrigin: slice(rawOrigin), rawOriginHash: rawOriginHash,
+                                                         clientHash: clientHash, pathHash: pathHash)
+            }
             return f
         }
     }

@@ -23,6 +23,11 @@ final class ParseAhead: @unchecked Sendable {
     private var threads: [WorkerThread] = []
     private var submitted = 0
     private var taken = 0
+    /// Whether the parse threads also work out what the collector derives from the fields
+    /// (`LineBatch.parse(with:source:)`): on while a parse thread finds no batch waiting
+    /// (the reading thread is the slower side: it inflates, say), off while the reading
+    /// thread waits for a parsed batch. The values are the same either way.
+    private var precompute = false
     let limit: Int
     let batchBytes: Int
 
@@ -38,9 +43,10 @@ final class ParseAhead: @unchecked Sendable {
         threads = (0..<workers).map { _ in
             WorkerThread { [self] in
                 var parser = format.makeParser()
-                while let (index, batch) = self.next() {
+                let source: OriginSource = format.fields.contains(.origin) ? .originHeader : .referer
+                while let (index, batch, precompute) = self.next() {
                     var batch = batch
-                    batch.parse(with: &parser)
+                    batch.parse(with: &parser, source: precompute ? source : nil)
                     self.done(index, batch)
                 }
             }
@@ -78,6 +84,7 @@ final class ParseAhead: @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         guard taken < submitted else { return nil }
+        if results[taken] == nil { precompute = false }
         while results[taken] == nil { condition.wait() }
         let batch = results.removeValue(forKey: taken)!
         taken += 1
@@ -104,12 +111,14 @@ final class ParseAhead: @unchecked Sendable {
         for t in threads { t.join() }
     }
 
-    private func next() -> (Int, LineBatch)? {
+    private func next() -> (Int, LineBatch, Bool)? {
         condition.lock()
         defer { condition.unlock() }
+        if queue.isEmpty && !closed { precompute = true }
         while queue.isEmpty && !closed { condition.wait() }
         guard !queue.isEmpty else { return nil }
-        return queue.removeFirst()
+        let (index, batch) = queue.removeFirst()
+        return (index, batch, precompute)
     }
 
     private func done(_ index: Int, _ batch: sending LineBatch) {

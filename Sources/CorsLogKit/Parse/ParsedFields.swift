@@ -25,6 +25,21 @@ package struct ParsedFields {
     package var status: Int = -1
     /// Seconds since 1970-01-01T00:00:00Z, or nil when the line has no time.
     package var time: Int64? = nil
+    /// What a parse-ahead thread already worked out for the collector (nil: it works it out).
+    package var precomputed: Precomputed? = nil
+
+    /// Values the collector derives from the fields, computed on a parse thread so that the
+    /// thread aggregating in order does less (`LineBatch`); the same values it would compute.
+    package struct Precomputed {
+        /// The raw origin: the Origin field, or the origin part of the Referer
+        /// (`EvidenceCollector.rawOrigin`), and its `tableHash`.
+        package var rawOrigin: ByteSlice
+        package var rawOriginHash: UInt64
+        /// `clientAddress.fnv1a`.
+        package var clientHash: UInt64
+        /// `TopValues.pathHash` of the target without its query.
+        package var pathHash: UInt64
+    }
 
     package init() {}
 }
