@@ -34,8 +34,9 @@ package struct AnalysisOptions: Sendable {
     /// Decoded block size (the ring holds four); results do not depend on it.
     package var blockSize = 1 << 20
     /// Threads that parse a file's lines ahead of its aggregation, when fewer files than
-    /// cores are read at a time (0: one fewer than the cores; negative: none, the reading
-    /// thread parses). Results do not depend on it (see `ParseAhead`).
+    /// cores are read at a time (0: the cores left beside the reading thread and a decode
+    /// thread, if one runs; negative: none, the reading thread parses). Results do not
+    /// depend on it (see `ParseAhead`).
     package var parseThreads = 0
     /// Lines handed to a parse thread at a time, in bytes; results do not depend on it.
     package var parseBatchBytes = ParseAhead.defaultBatchBytes

@@ -29,6 +29,8 @@ struct LineBatch: Sendable {
 
     var isEmpty: Bool { ends.isEmpty }
     var lineCount: Int { ends.count }
+    /// Bytes the line buffer holds room for (grown past its reservation by a long line).
+    var byteCapacity: Int { bytes.capacity }
     var byteCount: Int { bytes.count }
 
     mutating func append(_ line: ByteSlice, number: Int) {
@@ -75,7 +77,6 @@ struct LineBatch: Sendable {
                 }
                 start = end
             }
-            var failed: [(Int, ParseFailure)] = []
             parser.parseEach(count: nonBlank.count, maxLength: maxLength, line: { k in
                 let i = Int(nonBlank[k])
                 let start = i == 0 ? 0 : ends[i - 1]
@@ -90,11 +91,9 @@ struct LineBatch: Sendable {
                     record.precomputed(pre, lineBase: base!, lineStart: start, lineEnd: ends[i], scratch: &scratch)
                 }
                 records[i] = record
-            }, failed: { k, failure in
-                failed.append((Int(nonBlank[k]), failure))
+            }, failed: { _, failure in
+                failures.append(failure)   // in line order, as `forEachLine` reads them
             })
-            // In line order (they come in order already; kept sorted for `forEachLine`).
-            for (_, failure) in failed { failures.append(failure) }
         }
         self.records = records
         self.failures = failures

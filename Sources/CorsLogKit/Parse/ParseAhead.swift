@@ -91,9 +91,12 @@ final class ParseAhead: @unchecked Sendable {
         return batch
     }
 
-    /// Gives a batch that was taken back and aggregated for reuse.
+    /// Gives a batch that was taken back and aggregated for reuse — unless a long line
+    /// (up to `--max-line-bytes`) grew it past twice its size: that one is freed, so long
+    /// lines cost their memory only while they are in flight.
     func recycle(_ batch: consuming LineBatch) {
         var batch = batch
+        guard batch.byteCapacity <= 2 * batchBytes + (128 << 10) else { return }
         batch.clear()
         condition.lock()
         defer { condition.unlock() }
