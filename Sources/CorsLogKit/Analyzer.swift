@@ -585,10 +585,29 @@ private struct AheadFeed {
         batch = pool.emptyBatch(maxLineBytes: maxLineBytes)
     }
 
+    /// Lines longer than this are parsed by the reading thread itself, after every batch
+    /// before them was aggregated: batches then never grow past their reservation, so a
+    /// log of long lines (up to `--max-line-bytes`) costs no more memory ahead than others.
+    static let longLine = 64 << 10
+
     @inline(__always)
     mutating func add(_ line: ByteSlice, number: Int, into work: inout FileWork) {
+        if line.count > Self.longLine {
+            flush(into: &work)
+            drain(into: &work)
+            work.line(line, number: number, observer: nil)
+            return
+        }
         batch.append(line, number: number)
         if batch.byteCount >= pool.batchBytes { flush(into: &work) }
+    }
+
+    /// Aggregates every batch still out, in order.
+    private mutating func drain(into work: inout FileWork) {
+        while let parsed = pool.takeOldest() {
+            work.collect(parsed)
+            pool.recycle(parsed)
+        }
     }
 
     private mutating func flush(into work: inout FileWork) {
@@ -604,10 +623,7 @@ private struct AheadFeed {
     /// Submits the last lines, aggregates every batch still out and stops the threads.
     mutating func finish(into work: inout FileWork) {
         flush(into: &work)
-        while let parsed = pool.takeOldest() {
-            work.collect(parsed)
-            pool.recycle(parsed)
-        }
+        drain(into: &work)
         pool.close()
     }
 }

@@ -65,7 +65,8 @@ final class ParseAhead: @unchecked Sendable {
         condition.lock()
         let reused = spare.popLast()
         condition.unlock()
-        // A batch ends after the line that reaches `batchBytes`: room for that plus a usual line.
+        // A batch ends after the line that reaches `batchBytes`: room for that plus one line
+        // (longer lines never go into a batch: `AheadFeed.longLine`).
         return reused ?? LineBatch(reserving: batchBytes + min(maxLineBytes, 64 << 10))
     }
 

@@ -77,12 +77,12 @@ import Testing
     static func report(_ paths: [String], threads: Int, decodeThread: DecodeThread, inflate: InflateChoice,
                        blockSize: Int = 1 << 20, detect: Bool = false, byDay: Bool = false,
                        parseThreads: Int = 0, parseBatchBytes: Int = ParseAhead.defaultBatchBytes,
-                       expectAhead: Bool? = nil) throws -> String {
+                       expectAhead: Bool? = nil, maxLineBytes: Int = 4096) throws -> String {
         var options = AnalysisOptions(paths: paths)
         if !detect { options.format = .given(LogFormat.preset("nginx-cors")!) }
         options.sites = [origin("https://api.example.com")]
         options.maxOrigins = 64
-        options.maxLineBytes = 4096
+        options.maxLineBytes = maxLineBytes
         options.threads = threads
         options.decodeThread = decodeThread
         options.inflate = inflate
@@ -177,6 +177,48 @@ import Testing
                                         parseThreads: run.parse, parseBatchBytes: run.batch, expectAhead: ahead)
                 #expect(r == reference, "\(name), \(run): parsed ahead differs from the reading thread alone")
             }
+        }
+    }
+
+    /// Lines longer than `AheadFeed.longLine` are parsed by the reading thread between the
+    /// batches (so batches stay small): the report is still the one of the reading thread alone.
+    @Test func longLinesAmongBatchesKeepTheirPlace() throws {
+        let dir = try ReadFixture.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var bytes: [UInt8] = []
+        var longParsed = 0
+        let normal = Self.lines(file: 5, count: 2000).split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+        for (i, line) in normal.enumerated() {
+            bytes += line + [UInt8(ascii: "\n")]
+            if i % 150 == 7 {
+                if i % 300 == 7 { longParsed += 1 }
+                // A long request target (parsed: its origin counts), or a long line of junk (skipped).
+                let long = i % 300 == 7
+                    ? "10.9.9.\(i % 200) - - [02/Nov/2025:10:00:00 +0000] \"PUT /v1/\(String(repeating: "p", count: 100_000 + i)) HTTP/1.1\" "
+                        + "200 1 \"-\" \"ua\" \"api.example.com\" \"https://long\(i % 4).example\" \"-\" \"-\" \"*\" \"-\""
+                    : String(repeating: "junk ", count: 20_000 + i)
+                bytes += Array(long.utf8) + [UInt8(ascii: "\n")]
+            }
+        }
+        let url = dir.appendingPathComponent("long.log")
+        try Data(bytes).write(to: url)
+        let reference = try Self.report([url.path], threads: 1, decodeThread: .never, inflate: .zlib,
+                                        parseThreads: -1, expectAhead: false, maxLineBytes: 1 << 20)
+        // Every long line was delivered (none overlong) and the long requests were parsed.
+        let without = try Self.report([url.path], threads: 1, decodeThread: .never, inflate: .zlib,
+                                      parseThreads: -1, maxLineBytes: 64 << 10)
+        func input(_ report: String) throws -> [String: Any] {
+            let json = try JSONSerialization.jsonObject(with: Data(report.utf8)) as! [String: Any]
+            return (json["input"] as! [String: Any])["files"].flatMap { ($0 as! [[String: Any]]).first }!
+        }
+        let all = try input(reference), short = try input(without)
+        #expect(all["overlong"] as? Int == 0)
+        #expect((short["overlong"] as? Int ?? 0) > 10, "the long lines are longer than 64 KiB")
+        #expect(all["parsed"] as? Int == (short["parsed"] as? Int ?? 0) + longParsed)
+        for batch in [1, 700, 1 << 19] {
+            let ahead = try Self.report([url.path], threads: 2, decodeThread: .auto, inflate: .zlib, parseThreads: 1,
+                                        parseBatchBytes: batch, expectAhead: true, maxLineBytes: 1 << 20)
+            #expect(ahead == reference, "batch \(batch)")
         }
     }
 
