@@ -79,12 +79,10 @@ struct ByteKeyTable {
     private func matches(_ slot: Slot, _ key: ByteSlice) -> Bool {
         let start = Int(slot.offset)
         return arena.withUnsafeBufferPointer { a in
-            key.withBuffer { k in
-                // safe because: the slot's [offset, offset + length) lies inside the arena
-                // (written by insert), length == key.count was checked by the caller.
-                guard let kb = k.baseAddress else { return true }
-                return memcmp(a.baseAddress! + start, kb, k.count) == 0
-            }
+            // safe because: the slot's [offset, offset + length) lies inside the arena
+            // (written by insert), length == key.count was checked by the caller; the
+            // slice does not outlive this closure.
+            key.sameBytes(as: ByteSlice(base: a.baseAddress.map { $0 + start }, count: key.count))
         }
     }
 }

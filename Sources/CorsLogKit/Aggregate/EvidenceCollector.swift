@@ -118,9 +118,7 @@ package struct EvidenceCollector {
     /// names the same host (the value's FNV-1a, as `TopValues.add` gives it).
     @inline(__always)
     private mutating func noteHost(_ host: ByteSlice) {
-        let same = host.count == lastHost.count && lastHost.withUnsafeBufferPointer { last in
-            host.withBuffer { memcmp(last.baseAddress!, $0.baseAddress!, host.count) == 0 }
-        }
+        let same = host.count == lastHost.count && lastHost.withUnsafeBufferPointer { host.sameBytes(as: ByteSlice($0)) }
         if !same {
             lastHost = host.bytes
             lastHostHash = host.fnv1a

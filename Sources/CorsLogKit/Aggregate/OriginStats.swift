@@ -274,18 +274,12 @@ package struct AllowOriginAnswers: Sendable, Equatable {
         } else if acao.count == 1 && acao[0] == UInt8(ascii: "*") {
             wildcard += 1
             if credentials { wildcardWithCredentials += 1 }
-        } else if Self.sameBytes(acao, raw) {
+        } else if acao.sameBytes(as: raw) {
             echoed += 1
             if credentials { echoedWithCredentials += 1 }
         } else {
             other += 1
         }
-    }
-
-    private static func sameBytes(_ a: ByteSlice, _ b: ByteSlice) -> Bool {
-        guard a.count == b.count else { return false }
-        for i in 0..<a.count where a[i] != b[i] { return false }
-        return true
     }
 
     package mutating func merge(_ o: AllowOriginAnswers) {

@@ -10,8 +10,9 @@ extension TopValues {
 
     /// `addPath` with the hash already computed (`pathHash(ofTarget:)`, on a parse thread).
     mutating func addPath(_ target: ByteSlice, hash h: UInt64) {
-        let path = Self.pathPart(target)
         add(hash: h, count: 1) {
+            // Only a path not yet counted is turned into text (its query cut off here, not per line).
+            let path = Self.pathPart(target)
             var text = ""
             var first = true
             Self.forEachSegment(path) { segment, isID in

@@ -50,6 +50,42 @@ package struct ByteSlice {
         try body(UnsafeBufferPointer(start: base, count: count))
     }
 
+    /// Whether both slices hold the same bytes. Compared eight bytes at a time (the last
+    /// load overlaps), inline: the per-line compares (a cached raw Origin, the Host, an
+    /// echoed Access-Control-Allow-Origin) are 10 to 40 bytes, where a `memcmp` call costs
+    /// more than the compare.
+    @inlinable
+    package func sameBytes(as other: ByteSlice) -> Bool {
+        let n = count
+        guard n == other.count else { return false }
+        guard n > 0 else { return true }
+        // safe because: both slices hold n initialised bytes while the caller's closure runs,
+        // and every load below reads inside [0, n).
+        let a = UnsafeRawPointer(base.unsafelyUnwrapped), b = UnsafeRawPointer(other.base.unsafelyUnwrapped)
+        return Self.equalBytes(a, b, n)
+    }
+
+    /// Whether `n` bytes at `a` and `b` agree (`n` > 0; both regions readable for `n` bytes).
+    @inlinable @inline(__always)
+    static func equalBytes(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ n: Int) -> Bool {
+        if n >= 8 {
+            var p = 0
+            while p + 8 < n {
+                if a.loadUnaligned(fromByteOffset: p, as: UInt64.self) != b.loadUnaligned(fromByteOffset: p, as: UInt64.self) {
+                    return false
+                }
+                p += 8
+            }
+            return a.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self) == b.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+        }
+        if n >= 4 {
+            return a.loadUnaligned(as: UInt32.self) == b.loadUnaligned(as: UInt32.self)
+                && a.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self) == b.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)
+        }
+        for i in 0..<n where a.load(fromByteOffset: i, as: UInt8.self) != b.load(fromByteOffset: i, as: UInt8.self) { return false }
+        return true
+    }
+
     /// Whether the bytes equal `ascii` exactly.
     @inlinable
     package func equals(_ ascii: StaticString) -> Bool {

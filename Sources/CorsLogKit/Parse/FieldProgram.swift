@@ -19,6 +19,12 @@ final class FieldProgram: Sendable {
         /// Whether escapes in the value are undone (not for status and time, whose
         /// valid values never hold a backslash).
         var unescapes: Bool
+        /// The closing literal's first byte, and its first eight bytes as a little-endian
+        /// word with the mask of the bytes it has: one load and compare checks a match
+        /// that `FieldSearch.scan` found (longer literals compare the rest byte by byte).
+        var first: UInt8 = 0
+        var literalWord: UInt64 = 0
+        var literalMask: UInt64 = 0
     }
 
     /// `literals[0..<leadingCount]` is the leading literal; each segment's closing literal follows.
@@ -39,12 +45,18 @@ final class FieldProgram: Sendable {
         var previousLiteral = leading
         for (spec, after) in specs {
             let quoted = previousLiteral.last == UInt8(ascii: "\"") && after.first == UInt8(ascii: "\"")
-            segments.append(Segment(
+            var segment = Segment(
                 target: spec.target, timeShape: spec.timeShape,
                 literalStart: literals.count, literalCount: after.count,
                 escapeAware: quoted && escaping != .none,
                 runsToEnd: after.isEmpty && spec.mayContainSpaces,
-                unescapes: escaping != .none && spec.target != .skip && spec.target != .status && spec.target != .time))
+                unescapes: escaping != .none && spec.target != .skip && spec.target != .status && spec.target != .time)
+            segment.first = after.first ?? 0
+            for (j, b) in after.prefix(8).enumerated() {
+                segment.literalWord |= UInt64(b) << UInt64(8 * j)
+                segment.literalMask |= 0xFF << UInt64(8 * j)
+            }
+            segments.append(segment)
             literals += after
             previousLiteral = after
         }
@@ -109,17 +121,17 @@ final class FieldProgram: Sendable {
         _ body: (borrowing ParsedFields) -> Void
     ) -> ParseFailure? {
         var n = rawLine.count
-        if n > 0 && rawLine[n - 1] == 0x0D { n -= 1 }
+        guard n > 0, let base = rawLine.baseAddress else { return ParseFailure(.emptyLine, offset: 0) }
+        if base[n - 1] == 0x0D { n -= 1 }
         guard n > 0 else { return ParseFailure(.emptyLine, offset: 0) }
-        let line = UnsafeBufferPointer(rebasing: rawLine[0..<n])
+        let line = UnsafeBufferPointer(start: base, count: n)
         guard let scratchBase = scratch.baseAddress else { return ParseFailure(.emptyLine, offset: 0) }
         let escaping = self.escaping
         let requestSetsMethod = self.requestSetsMethod
         let requestSetsURI = self.requestSetsURI
         // One search for a backslash per line: without one (nearly every line) no
         // field needs the escape-aware literal search or unescaping.
-        let lineHasBackslash = escaping != .none
-            && FieldSearch.index(of: UInt8(ascii: "\\"), in: line, from: 0, to: n) != nil
+        let lineHasBackslash = escaping != .none && FieldSearch.scan(base, UInt8(ascii: "\\"), from: 0, to: n) != nil
 
         let lits = tables.lits, segs = tables.segs
         do {
@@ -129,16 +141,18 @@ final class FieldProgram: Sendable {
                 var pos = leadingCount
                 var used = 0
                 var fields = ParsedFields()
+                // Positions are plain offsets into `base[0..<n]` (no slices or ranges in this
+                // loop: it runs for every field of every line).
                 for k in 0..<segs.count {
                     let seg = segs[k]
                     let start = pos
                     let end: Int
                     if seg.literalCount == 0 {
-                        end = seg.runsToEnd ? n : (FieldSearch.index(of: UInt8(ascii: " "), in: line, from: start, to: n) ?? n)
+                        end = seg.runsToEnd ? n : (FieldSearch.scan(base, UInt8(ascii: " "), from: start, to: n) ?? n)
                         pos = end
                     } else {
-                        let literal = UnsafeBufferPointer(rebasing: lits[seg.literalStart..<(seg.literalStart + seg.literalCount)])
-                        guard let e = FieldSearch.find(literal, in: line, from: start, to: n, fieldStart: start, escapeAware: seg.escapeAware && lineHasBackslash) else {
+                        guard let e = Self.findLiteral(seg, lits: lits, in: base, count: n, from: start,
+                                                       escapeAware: seg.escapeAware && lineHasBackslash) else {
                             return fail(.missingLiteral, k, start)
                         }
                         end = e
@@ -148,50 +162,58 @@ final class FieldProgram: Sendable {
 
                     // The value: "-" is the servers' empty marker; escapes are undone
                     // into scratch only when a backslash is present.
-                    var value = UnsafeBufferPointer(rebasing: line[start..<end])
-                    if value.count == 1 && value[0] == UInt8(ascii: "-") {
-                        value = UnsafeBufferPointer(start: nil, count: 0)
-                    } else if seg.unescapes, lineHasBackslash, FieldSearch.index(of: UInt8(ascii: "\\"), in: line, from: start, to: end) != nil {
+                    // safe because: start <= end <= n, inside the line.
+                    var valueBase = base + start
+                    var valueCount = end - start
+                    if valueCount == 1 && base[start] == UInt8(ascii: "-") {
+                        valueCount = 0
+                    } else if seg.unescapes, lineHasBackslash, FieldSearch.scan(base, UInt8(ascii: "\\"), from: start, to: end) != nil {
                         // safe because: scratch holds at least line.count bytes, and the
                         // values unescaped from one line never total more than the line.
-                        let written = LogUnescape.unescape(escaping, value, into: scratchBase + used)
-                        value = UnsafeBufferPointer(start: scratchBase + used, count: written)
+                        let written = LogUnescape.unescape(escaping, UnsafeBufferPointer(start: valueBase, count: valueCount),
+                                                           into: scratchBase + used)
+                        valueBase = UnsafePointer(scratchBase + used)
+                        valueCount = written
                         used += written
                     }
+                    let value = ByteSlice(base: valueBase, count: valueCount)
 
                     switch seg.target {
                     case .skip: break
-                    case .client: fields.clientAddress = ByteSlice(value)
+                    case .client: fields.clientAddress = value
                     case .time:
-                        if value.count > 0 {
-                            if let t = timeCache.lookup(value) {
+                        if valueCount > 0 {
+                            let text = UnsafeBufferPointer(start: valueBase, count: valueCount)
+                            if let t = timeCache.lookup(text) {
                                 fields.time = t
                                 break
                             }
                             let parsed = seg.timeShape == .strftime
-                                ? strftime?.parse(value) : LogTime.parse(value, shape: seg.timeShape)
+                                ? strftime?.parse(text) : LogTime.parse(text, shape: seg.timeShape)
                             guard let t = parsed else {
                                 return fail(.badTime, k, start)
                             }
-                            timeCache.store(value, t)
+                            timeCache.store(text, t)
                             fields.time = t
                         }
                     case .request:
                         guard requestSetsMethod || requestSetsURI else { break }
-                        let (m, u) = RequestLine.split(value)
-                        if requestSetsMethod { fields.method = ByteSlice(UnsafeBufferPointer(rebasing: value[m])) }
-                        if requestSetsURI { fields.uri = ByteSlice(UnsafeBufferPointer(rebasing: value[u])) }
-                    case .method: fields.method = RequestLine.isToken(value) ? ByteSlice(value) : .empty
-                    case .uri: fields.uri = ByteSlice(value)
-                    case .status: fields.status = RequestLine.status(value)
-                    case .origin: fields.origin = ByteSlice(value)
-                    case .referer: fields.referer = ByteSlice(value)
-                    case .userAgent: fields.userAgent = ByteSlice(value)
-                    case .requestMethodHeader: fields.requestMethodHeader = ByteSlice(value)
-                    case .requestHeadersHeader: fields.requestHeadersHeader = ByteSlice(value)
-                    case .allowOrigin: fields.allowOrigin = ByteSlice(value)
-                    case .allowCredentials: fields.allowCredentials = ByteSlice(value)
-                    case .host: fields.host = ByteSlice(value)
+                        let text = UnsafeBufferPointer(start: valueBase, count: valueCount)
+                        let (m, u) = RequestLine.split(text)
+                        if requestSetsMethod { fields.method = ByteSlice(base: valueBase + m.lowerBound, count: m.count) }
+                        if requestSetsURI { fields.uri = ByteSlice(base: valueBase + u.lowerBound, count: u.count) }
+                    case .method:
+                        fields.method = RequestLine.isToken(UnsafeBufferPointer(start: valueBase, count: valueCount)) ? value : .empty
+                    case .uri: fields.uri = value
+                    case .status: fields.status = RequestLine.status(UnsafeBufferPointer(start: valueBase, count: valueCount))
+                    case .origin: fields.origin = value
+                    case .referer: fields.referer = value
+                    case .userAgent: fields.userAgent = value
+                    case .requestMethodHeader: fields.requestMethodHeader = value
+                    case .requestHeadersHeader: fields.requestHeadersHeader = value
+                    case .allowOrigin: fields.allowOrigin = value
+                    case .allowCredentials: fields.allowCredentials = value
+                    case .host: fields.host = value
                     }
                 }
                 if pos < n {
@@ -202,5 +224,38 @@ final class FieldProgram: Sendable {
                 return nil
             }
         }
+    }
+
+    /// The first index `i` in `[from, count - literal length]` where `seg`'s closing literal
+    /// starts in `base[0..<count]` (`FieldSearch.find`'s rule: with `escapeAware`, a match
+    /// after an odd run of backslashes inside the field is skipped).
+    @inline(__always)
+    private static func findLiteral(_ seg: Segment, lits: UnsafeBufferPointer<UInt8>, in base: UnsafePointer<UInt8>,
+                                    count n: Int, from: Int, escapeAware: Bool) -> Int? {
+        let length = seg.literalCount
+        let lastStart = n - length
+        var p = from
+        while p <= lastStart {
+            guard let i = FieldSearch.scan(base, seg.first, from: p, to: lastStart + 1) else { return nil }
+            let matched: Bool
+            if length <= 8 && i + 8 <= n {
+                // safe because: i + 8 <= n, the eight bytes lie inside the line.
+                let word = UInt64(littleEndian: UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self))
+                matched = word & seg.literalMask == seg.literalWord
+            } else {
+                var same = true
+                for j in 1..<max(length, 1) where base[i + j] != lits[seg.literalStart + j] {
+                    same = false
+                    break
+                }
+                matched = same
+            }
+            if matched && (!escapeAware || FieldSearch.evenBackslashRun(in: UnsafeBufferPointer(start: base, count: n),
+                                                                        before: i, notBefore: from)) {
+                return i
+            }
+            p = i + 1
+        }
+        return nil
     }
 }
