@@ -11,10 +11,12 @@ private let systemRead = Musl.read
 #endif
 
 /// Where raw input bytes come from: an open file descriptor (file or standard
-/// input) or bytes already in memory (tests, a replayed head).
+/// input), bytes already in memory (tests, a replayed head), or bytes read ahead from a
+/// descriptor followed by the descriptor's rest (`StandardInput`).
 enum ByteSource {
     case descriptor(Int32)
     case memory([UInt8], position: Int)
+    case peeked([UInt8], position: Int, Int32)
 
     /// Outcome of one read.
     enum ReadOutcome: Equatable {
@@ -35,6 +37,9 @@ enum ByteSource {
                 if errno == EINTR { continue }
                 return nil
             }
+        case .peeked(_, _, let fd):
+            // The bytes read ahead are the descriptor's first ones: a file still has them at offset 0.
+            return ByteSource.descriptor(fd).read(at: offset, into: buffer)
         case .memory(let bytes, _):
             guard offset < UInt64(bytes.count) else { return 0 }
             let n = min(buffer.count, bytes.count - Int(offset))
@@ -69,6 +74,15 @@ enum ByteSource {
                     from: source.baseAddress.unsafelyUnwrapped + position, byteCount: n)
             }
             self = .memory(bytes, position: position + n)
+            return .bytes(n)
+        case .peeked(let head, let position, let fd):
+            let n = min(buffer.count, head.count - position)
+            head.withUnsafeBytes { source in
+                // safe because: position + n <= head.count and n <= buffer.count.
+                buffer.baseAddress.unsafelyUnwrapped.copyMemory(
+                    from: source.baseAddress.unsafelyUnwrapped + position, byteCount: n)
+            }
+            self = position + n < head.count ? .peeked(head, position: position + n, fd) : .descriptor(fd)
             return .bytes(n)
         }
     }

@@ -69,6 +69,8 @@ package struct LineReader: Sendable {
             }
         }
         defer { if path != "-" { close(fd) } }
+        // Standard input: with the bytes `startsWithGzipMagic` may have read ahead in front.
+        let source: ByteSource = path == "-" ? StandardInput.source() : .descriptor(fd)
         var info = stat()
         if fstat(fd, &info) == 0 {
             if info.st_mode & S_IFMT == S_IFDIR {
@@ -80,19 +82,20 @@ package struct LineReader: Sendable {
                 var magic: (UInt8, UInt8) = (0, 0)
                 let n = withUnsafeMutableBytes(of: &magic) { pread(fd, $0.baseAddress, 2, 0) }
                 let gzip = n == 2 && magic.0 == 0x1f && magic.1 == 0x8b
-                if start.offset > 0 && !gzip && lseek(fd, off_t(start.offset), SEEK_SET) >= 0 {
+                if start.offset > 0 && !gzip && path != "-" && lseek(fd, off_t(start.offset), SEEK_SET) >= 0 {
                     return run(source: .descriptor(fd), name: path, start: start, seeked: true,
                                onLine: onLine, onOverlongLine: onOverlongLine).result
                 }
             }
         }
-        return run(source: .descriptor(fd), name: path, start: start, onLine: onLine, onOverlongLine: onOverlongLine).result
+        return run(source: source, name: path, start: start, onLine: onLine, onOverlongLine: onOverlongLine).result
     }
 
     /// The same over in-memory bytes (for tests and for replaying a buffered head), name used in errors.
-    /// Whether the file `path` starts with gzip's magic bytes (false for "-" and unreadable files).
+    /// Whether the file `path` starts with gzip's magic bytes (false for unreadable files).
+    /// For "-" (standard input) the first two bytes are read ahead and handed back to `read`.
     package static func startsWithGzipMagic(_ path: String) -> Bool {
-        guard path != "-" else { return false }
+        guard path != "-" else { return StandardInput.startsWithGzipMagic() }
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return false }
         defer { close(fd) }

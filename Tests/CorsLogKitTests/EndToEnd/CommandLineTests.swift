@@ -111,6 +111,21 @@ import Testing
         #expect(r.out.contains("\"path\" : \"-\""))
     }
 
+    /// gzip on standard input (`cat access.log.2.gz | corslog analyze -`): the bytes read ahead
+    /// to recognise gzip are handed back, so the report is the file's, with either inflate.
+    @Test(arguments: ["zlib", "auto"])
+    func readsGzipFromStandardInputAsFromTheFile(inflate: String) throws {
+        let path = "\(samples)/nginx/access.log.2.gz"
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        let args = ["analyze", "--format", "nginx-cors", "--site", "https://api.example.com", "--output", "json", "--inflate", inflate]
+        let piped = try runProcess(bin, args + ["-"], stdin: data)
+        let fromFile = try runProcess(bin, args + [path])
+        #expect(piped.status == 0, "\(piped.err)")
+        #expect(fromFile.status == 0, "\(fromFile.err)")
+        #expect(piped.out.contains("\"compressed\" : true"))
+        #expect(piped.out == fromFile.out.replacingOccurrences(of: "\"path\" : \"\(path)\"", with: "\"path\" : \"-\""))
+    }
+
     @Test func brokenInputStillGivesTheWholeReportAndExitCode3() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("corslog-e2e-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
