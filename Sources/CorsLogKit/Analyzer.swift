@@ -24,8 +24,10 @@ package struct AnalysisOptions: Sendable {
     /// Keep the evidence per UTC day (`AnalysisRun.days`); lines without a time count on `undatedDay`.
     package var byDay = false
     package var undatedDay: Int32 = 0
-    /// Files read at the same time, each by its own worker (0: one per core). Results do
-    /// not depend on it: every file is aggregated on its own and merged in file order.
+    /// The cores to use (0: all the process may run on): files read at the same time, each
+    /// by its own worker, or a file's decode and parse threads (1: everything on the calling
+    /// thread). Results do not depend on it: every file is aggregated on its own and merged
+    /// in file order.
     package var threads = 0
     /// Decode (inflate or `read(2)`) on a thread of its own, handing large blocks to the parser.
     package var decodeThread: DecodeThread = .auto
@@ -219,7 +221,7 @@ package enum Analyzer {
             switch options.decodeThread {
             case .always: decodeThread = true
             case .never: decodeThread = false
-            case .auto: decodeThread = alone && (zlibGzip || cores >= 3)
+            case .auto: decodeThread = alone && cores >= 2 && (zlibGzip || cores >= 3)
             }
             let reader = LineReader(maxLineBytes: options.maxLineBytes, blockSize: options.blockSize, decodeThread: decodeThread,
                                     inflate: options.inflate)
@@ -230,7 +232,9 @@ package enum Analyzer {
         var detection: FormatDetector.Detection? = nil
         if case .given(let given) = options.format { format = given }
 
-        var outcomes: [FileOutcome?] = Array(repeating: nil, count: files.count)
+        // Each file's outcome is folded into the run as soon as it and the files before it
+        // are read, so a rotated set of any length holds the evidence of a few files at most.
+        var fold = AnalysisFold(options: options)
         // Detection: files one after another, lines held back until enough are seen.
         var held: [FileWork] = []
         var next = 0
@@ -268,30 +272,33 @@ package enum Analyzer {
             (format, detection) = try detect(held)
             for i in held.indices { held[i].start(format!, observer: onLine) }
         }
-        while let work = held.popLast() { outcomes[work.index] = work.finish() }
+        for work in held { fold.add(work.finish(), format: format) }
+        held = []
 
         // The rest, with the format known: in parallel unless an observer must see the lines in order.
         if let format, next < files.count {
             let rest = Array(next..<files.count)
-            let workers = min(rest.count, cores)
-            if workers <= 1 || onLine != nil || rest.count < cores {
+            let workers = min(rest.count, cores, Self.maxFilesSideBySide)
+            if workers <= 1 || onLine != nil || rest.count < min(cores, Self.maxFilesSideBySide) {
                 // One file at a time (fewer files than cores, or an observer that must see
                 // the lines in order): its lines parsed ahead on the other cores.
                 for i in rest {
                     let (reader, aheadWorkers) = plan(files[i].path, alone: true)
-                    outcomes[i] = readWhole(files[i], index: i, format: format, options: options, reader: reader,
-                                            observer: onLine, progress: progress, aheadWorkers: aheadWorkers)
+                    fold.add(readWhole(files[i], index: i, format: format, options: options, reader: reader,
+                                       observer: onLine, progress: progress, aheadWorkers: aheadWorkers), format: format)
                 }
             } else {
+                // One worker per core, none more than one file ahead of the fold.
                 let readers = rest.map { plan(files[$0].path, alone: false).reader }
-                let results = ParallelMap.run(rest, workers: workers) { i in
+                ParallelMap.forEachInOrder(rest, workers: workers, window: workers) { i in
                     readWhole(files[i], index: i, format: format, options: options, reader: readers[i - rest[0]],
                               observer: nil, progress: progress)
+                } consume: { _, outcome in
+                    fold.add(outcome, format: format)
                 }
-                for i in rest { outcomes[i] = results[i] }
             }
         }
-        return try assemble(outcomes.map { $0! }, format: format, detection: detection, options: options)
+        return try fold.finish(format: format, detection: detection)
     }
 
     /// Reads one file whose format is known; with `aheadWorkers` ≥ 1 (and no observer)
@@ -322,8 +329,19 @@ package enum Analyzer {
     private static func parseWorkers(_ options: AnalysisOptions, cores: Int, decodeThread: Bool) -> Int {
         guard options.maxLineBytes <= 512 << 20 else { return 0 }
         if options.parseThreads != 0 { return max(options.parseThreads, 0) }
-        return max(cores - 1 - (decodeThread ? 1 : 0), 0)
+        return min(max(cores - 1 - (decodeThread ? 1 : 0), 0), maxParseThreads)
     }
+
+    /// Parse threads beside one reading thread: the reading thread aggregates in order, and
+    /// one parse thread already nearly keeps up with it (on two cores the two are within
+    /// 15 % of each other), so more than three only add batches in flight (576 KiB each).
+    static let maxParseThreads = 3
+
+    /// Files read side by side at most, whatever the number of cores: each holds its own
+    /// blocks and collector (about 4 MiB for an ordinary log, 30 to 55 MiB for one at the
+    /// origin cap), so memory does not grow with the machine; four such readers already
+    /// decode and parse about 3 GB/s with ISA-L, more than most disks deliver.
+    static let maxFilesSideBySide = 4
 
     /// `reader.read`, with a progress report about every 64 MiB.
     private static func read(_ file: FileToRead, with reader: LineReader, progress: ProgressHandler?,
@@ -351,72 +369,12 @@ package enum Analyzer {
         }
         return (found.format, found)
     }
-
-    /// The files' outcomes, merged in file order.
-    private static func assemble(_ outcomes: [FileOutcome], format: LogFormat?, detection: FormatDetector.Detection?,
-                                 options: AnalysisOptions) throws(AnalysisError) -> AnalysisRun {
-        var input = InputSummary()
-        input.files = outcomes.map(\.summary)
-        input.skippedExamples = Array(outcomes.lazy.flatMap(\.skippedExamples).prefix(InputSummary.maxExamples))
-        let reads = outcomes.map(\.read)
-        input.inflate = reads.lazy.compactMap(\.inflate).first
-        if input.files.allSatisfy({ $0.error != nil }) && !input.files.isEmpty {
-            throw AnalysisError(kind: .noInput, description: "no input could be read: "
-                + input.errors.map(\.description).joined(separator: "; "))
-        }
-        guard let format else {
-            if let empty = options.formatWhenEmpty, input.skipped == 0 {
-                return AnalysisRun(analysis: Analysis(format: empty, detection: nil, input: input,
-                                                      evidence: Evidence(source: .originHeader), sites: options.sites),
-                                   reads: reads, days: [:], inflate: input.inflate)
-            }
-            throw AnalysisError(kind: .noInput, description: "the input holds no log lines")
-        }
-        if input.parsed == 0 && input.skipped > 0 {
-            let first = input.skippedExamples.first.map { " First: \($0.file):\($0.line): \($0.reason)." } ?? ""
-            throw AnalysisError(kind: .noLineParsed, description:
-                "none of the \(input.skipped) lines matched the format \(format.name).\(first) "
-                + "Give the server's own definition with --format '…' or --format-file.")
-        }
-        var evidence = FileWork.makeCollector(format: format, options: options).finish()
-        var days: [Int32: Evidence] = [:]
-        if options.byDay {
-            for outcome in outcomes {
-                for (day, e) in outcome.days.sorted(by: { $0.key < $1.key }) {
-                    if days[day] == nil { days[day] = e } else { days[day]!.merge(e, capacity: options.maxOrigins) }
-                }
-            }
-            for (_, e) in days.sorted(by: { $0.key < $1.key }) { evidence.merge(e, capacity: options.maxOrigins) }
-        } else {
-            var first = true
-            for outcome in outcomes {
-                guard let e = outcome.evidence else { continue }
-                if first { evidence = e; first = false } else { evidence.merge(e, capacity: options.maxOrigins) }
-            }
-        }
-        let analysis = Analysis(format: FormatInfo(format), detection: detection.map { DetectionInfo(parsed: $0.parsed, sampled: $0.sampled) },
-                                input: input, evidence: evidence, sites: options.sites)
-        return AnalysisRun(analysis: analysis, reads: reads, days: days, inflate: input.inflate,
-                           linesParsedAhead: outcomes.reduce(0) { $0 + $1.linesParsedAhead })
-    }
-}
-
-/// What reading one file produced.
-private struct FileOutcome: Sendable {
-    var summary: FileSummary
-    /// The file's first skipped lines, by line number.
-    var skippedExamples: [SkippedLine]
-    var read: FileReadResult
-    /// Its evidence (nil when no line was parsed with a known format), or with `byDay` its days.
-    var evidence: Evidence?
-    var days: [Int32: Evidence]
-    var linesParsedAhead = 0
 }
 
 /// One file's parser, collector and account: the per-line hot path works on this
 /// value alone (a local variable of the reading function, so no shared state and no
 /// dynamic exclusivity checks).
-private struct FileWork {
+struct FileWork {
     let index: Int
     let options: AnalysisOptions
     var parser: LineParser?

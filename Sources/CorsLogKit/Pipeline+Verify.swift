@@ -49,6 +49,7 @@ extension Pipeline {
         analysisOptions.protectedOrigins = policy.namedRules.flatMap(\.rule.origins)
         analysisOptions.maxLineBytes = input.maxLineBytes
         analysisOptions.maxOrigins = input.maxOrigins
+        analysisOptions.threads = input.threads
         let verifier = Verifier(policy: policy, options: options)
         let files = InputSet.expand(analysisOptions.paths).map { FileToRead(path: $0) }
         let run: AnalysisRun

@@ -12,6 +12,8 @@ package struct InputSpec: Sendable {
     package var maxOrigins = 20_000
     /// `--inflate`: the gzip backend.
     package var inflate: InflateChoice = .auto
+    /// `--threads`: cores to use (0: all).
+    package var threads = 0
     /// Origins never dropped when the origin table is full (besides `--trust`): `check` protects the policy's.
     package var protectedOrigins: [Origin] = []
     /// `--state FILE` and `--window`: read only what is new, report on the last days.
@@ -95,6 +97,7 @@ package enum Pipeline {
                 + "(Debian: apt-get install libisal2) or use --inflate auto or zlib")
         }
         analysisOptions.inflate = input.inflate
+        analysisOptions.threads = input.threads
         let analysis: Analysis
         if let state = input.state {
             analysis = try runIncremental(analysisOptions, state: state, progress: input.progress)

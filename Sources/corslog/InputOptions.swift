@@ -37,6 +37,11 @@ struct InputOptions: ParsableArguments {
     var inflate: InflateChoice = .auto
 
     @Option(help: ArgumentHelp(
+        "Use at most this many cores (default: all): 1 reads, parses and aggregates on one thread, e.g. beside a busy server. Results are the same.",
+        valueName: "count"))
+    var threads: Int?
+
+    @Option(help: ArgumentHelp(
         "Incremental runs: remember in this file what was read (a renamed or compressed log is recognised) and the evidence by day; read only what is new.",
         valueName: "file"),
         completion: .file())
@@ -65,6 +70,7 @@ struct InputOptions: ParsableArguments {
         s.maxLineBytes = maxLineBytes
         s.inflate = inflate
         s.maxOrigins = maxOrigins
+        s.threads = threads ?? 0
         if let state { s.state = StateOptions(path: state, windowDays: windowDays ?? 30) }
         if showsProgress { s.progress = ProgressLine.show }
         return s
@@ -73,6 +79,7 @@ struct InputOptions: ParsableArguments {
     func validate() throws {
         guard maxLineBytes >= 256 else { throw ValidationError("--max-line-bytes must be at least 256") }
         guard maxOrigins >= 16 else { throw ValidationError("--max-origins must be at least 16") }
+        if let threads, threads < 1 { throw ValidationError("--threads \(threads): expected 1 or more") }
         guard windowDays != nil else { throw ValidationError("--window \(window): expected a number of days from 1 to 3660, e.g. 30d") }
         if state != nil && files.contains("-") {
             throw ValidationError("--state cannot resume standard input: name the log files")

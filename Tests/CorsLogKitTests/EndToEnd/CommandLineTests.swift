@@ -126,6 +126,19 @@ import Testing
         #expect(piped.out == fromFile.out.replacingOccurrences(of: "\"path\" : \"\(path)\"", with: "\"path\" : \"-\""))
     }
 
+    /// `--threads 1` (one core, e.g. beside a busy server) gives the same report; 0 is refused.
+    @Test func threadsOptionKeepsTheReport() throws {
+        let args = ["analyze", "--format", "nginx-cors", "--site", "https://api.example.com", "--output", "json", "\(samples)/nginx/"]
+        let all = try runProcess(bin, args)
+        let one = try runProcess(bin, args + ["--threads", "1"])
+        #expect(all.status == 0, "\(all.err)")
+        #expect(one.status == 0, "\(one.err)")
+        #expect(one.out == all.out)
+        let zero = try runProcess(bin, args + ["--threads", "0"])
+        #expect(zero.status == 64)
+        #expect(zero.err.contains("--threads 0: expected 1 or more"))
+    }
+
     @Test func brokenInputStillGivesTheWholeReportAndExitCode3() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("corslog-e2e-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

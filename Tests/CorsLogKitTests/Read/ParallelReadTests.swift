@@ -163,15 +163,17 @@ import Testing
             for run in runs {
                 // Parse threads for a file read alone (parse 0: automatic, the cores left beside the
                 // reading thread and a decode thread — which `.auto` starts for zlib-inflated gzip, or
-                // on three or more cores); files are read alone when there are fewer than the cores,
+                // on three or more cores; at most `maxParseThreads`); files are read alone when there
+                // are fewer than the cores (or than `maxFilesSideBySide`),
                 // and the first is read alone while its format is detected.
                 func workers(_ file: String) -> Int {
                     if run.parse != 0 { return run.parse }
                     let zlibGzip = file.hasSuffix(".gz") && (run.inflate == .zlib || IsalLibrary.shared == nil)
-                    let decode = run.decode == .always || (run.decode == .auto && (zlibGzip || run.threads >= 3))
-                    return run.threads - 1 - (decode ? 1 : 0)
+                    let decode = run.decode == .always || (run.decode == .auto && run.threads >= 2 && (zlibGzip || run.threads >= 3))
+                    return min(run.threads - 1 - (decode ? 1 : 0), Analyzer.maxParseThreads)
                 }
-                let alone = files.count < run.threads ? files : (detect ? [files[0]] : [])
+                // At most `maxFilesSideBySide` files are read side by side, whatever the cores.
+                let alone = files.count < min(run.threads, Analyzer.maxFilesSideBySide) ? files : (detect ? [files[0]] : [])
                 let ahead = alone.contains { workers($0) >= 1 }
                 let r = try Self.report(files, threads: run.threads, decodeThread: run.decode, inflate: run.inflate, detect: detect,
                                         parseThreads: run.parse, parseBatchBytes: run.batch, expectAhead: ahead)

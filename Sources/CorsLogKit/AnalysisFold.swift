@@ -1,0 +1,81 @@
+/// What reading one file produced.
+struct FileOutcome: Sendable {
+    var summary: FileSummary
+    /// The file's first skipped lines, by line number.
+    var skippedExamples: [SkippedLine]
+    var read: FileReadResult
+    /// Its evidence (nil when no line was parsed with a known format), or with `byDay` its days.
+    var evidence: Evidence?
+    var days: [Int32: Evidence]
+    var linesParsedAhead = 0
+}
+
+/// The files' outcomes merged in file order, one at a time as they arrive: the evidence
+/// of a file is merged into the total (`Evidence.merge`, which holds the origin cap) and
+/// dropped, so memory does not grow with the number of files. The same merges in the
+/// same order as merging them all at the end: the same report.
+struct AnalysisFold {
+    private let options: AnalysisOptions
+    private var input = InputSummary()
+    private var reads: [FileReadResult] = []
+    private var evidence: Evidence? = nil
+    private var days: [Int32: Evidence] = [:]
+    private var linesParsedAhead = 0
+
+    init(options: AnalysisOptions) {
+        self.options = options
+    }
+
+    /// Adds the next file's outcome (files in order).
+    mutating func add(_ outcome: consuming FileOutcome, format: LogFormat?) {
+        let outcome = outcome
+        input.files.append(outcome.summary)
+        for example in outcome.skippedExamples where input.skippedExamples.count < InputSummary.maxExamples {
+            input.skippedExamples.append(example)
+        }
+        if input.inflate == nil { input.inflate = outcome.read.inflate }
+        reads.append(outcome.read)
+        linesParsedAhead += outcome.linesParsedAhead
+        if options.byDay {
+            for (day, e) in outcome.days.sorted(by: { $0.key < $1.key }) {
+                if days[day] == nil { days[day] = e } else { days[day]!.merge(e, capacity: options.maxOrigins) }
+            }
+        } else if let e = outcome.evidence {
+            if evidence == nil { evidence = e } else { evidence!.merge(e, capacity: options.maxOrigins) }
+        }
+    }
+
+    /// The run: fails when no file could be read or no line fits the format.
+    consuming func finish(format: LogFormat?, detection: FormatDetector.Detection?) throws(AnalysisError) -> AnalysisRun {
+        let input = self.input
+        if input.files.allSatisfy({ $0.error != nil }) && !input.files.isEmpty {
+            throw AnalysisError(kind: .noInput, description: "no input could be read: "
+                + input.errors.map(\.description).joined(separator: "; "))
+        }
+        guard let format else {
+            if let empty = options.formatWhenEmpty, input.skipped == 0 {
+                return AnalysisRun(analysis: Analysis(format: empty, detection: nil, input: input,
+                                                      evidence: Evidence(source: .originHeader), sites: options.sites),
+                                   reads: reads, days: [:], inflate: input.inflate)
+            }
+            throw AnalysisError(kind: .noInput, description: "the input holds no log lines")
+        }
+        if input.parsed == 0 && input.skipped > 0 {
+            let first = input.skippedExamples.first.map { " First: \($0.file):\($0.line): \($0.reason)." } ?? ""
+            throw AnalysisError(kind: .noLineParsed, description:
+                "none of the \(input.skipped) lines matched the format \(format.name).\(first) "
+                + "Give the server's own definition with --format '…' or --format-file.")
+        }
+        var total: Evidence
+        if options.byDay {
+            total = FileWork.makeCollector(format: format, options: options).finish()
+            for (_, e) in days.sorted(by: { $0.key < $1.key }) { total.merge(e, capacity: options.maxOrigins) }
+        } else {
+            total = evidence ?? FileWork.makeCollector(format: format, options: options).finish()
+        }
+        let analysis = Analysis(format: FormatInfo(format), detection: detection.map { DetectionInfo(parsed: $0.parsed, sampled: $0.sampled) },
+                                input: input, evidence: total, sites: options.sites)
+        return AnalysisRun(analysis: analysis, reads: reads, days: days, inflate: input.inflate,
+                           linesParsedAhead: linesParsedAhead)
+    }
+}
