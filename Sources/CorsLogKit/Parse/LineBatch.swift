@@ -144,19 +144,29 @@ struct LineBatch: Sendable {
     }
 
     /// One line's fields as spans (see `ParsedFields`).
+    ///
+    /// Copied once per line on the reading thread: the small values fill the first eight
+    /// bytes (before `time`), so the record stays 144 bytes.
     struct Record: Sendable {
         enum Kind: UInt8, Sendable { case parsed, blank, failed }
         var kind: Kind
-        var status: Int16 = -1
         var hasTime = false
+        var status: Int16 = -1
+        /// `ParsedFields.Precomputed`'s small values: the methods, the answer, and `pre`:
+        /// bit 7 set when the parse thread computed it, bit 6 `credentials`, bits 0–2 `statusClass`.
+        var preMethod: HTTPMethod? = nil
+        var preRequestMethod: HTTPMethod? = nil
+        var preAnswer: AllowOriginAnswers.Answer = .none
+        var pre: UInt8 = 0
         var time: Int64 = 0
         var clientAddress = Span(), method = Span(), uri = Span(), origin = Span(), referer = Span(), userAgent = Span()
         var requestMethodHeader = Span(), requestHeadersHeader = Span(), allowOrigin = Span(), allowCredentials = Span(), host = Span()
 
-        /// `ParsedFields.Precomputed`, when the parse thread computed it.
-        var hasPrecomputed = false
+        /// `ParsedFields.Precomputed`'s other values (when `pre` has bit 7).
         var rawOrigin = Span()
-        var rawOriginHash: UInt64 = 0, clientHash: UInt64 = 0, pathHash: UInt64 = 0
+        var rawOriginHash: UInt64 = 0, clientHash: UInt64 = 0, pathHash: UInt64 = 0, requestHeadersHash: UInt64 = 0
+
+        private static let hasPrecomputed: UInt8 = 0x80, credentials: UInt8 = 0x40, statusClassMask: UInt8 = 0x07
 
         init(kind: Kind) { self.kind = kind }
 
@@ -176,11 +186,15 @@ struct LineBatch: Sendable {
 
         mutating func precomputed(_ p: ParsedFields.Precomputed, lineBase: UnsafePointer<UInt8>, lineStart: Int, lineEnd: Int,
                                   scratch: inout [UInt8]) {
-            hasPrecomputed = true
             rawOrigin = Self.span(p.rawOrigin, lineBase: lineBase, lineStart: lineStart, lineEnd: lineEnd, scratch: &scratch)
             rawOriginHash = p.rawOriginHash
             clientHash = p.clientHash
             pathHash = p.pathHash
+            requestHeadersHash = p.requestHeadersHash
+            preMethod = p.method
+            preRequestMethod = p.requestMethod
+            preAnswer = p.answer
+            pre = Self.hasPrecomputed | (p.credentials ? Self.credentials : 0) | (p.statusClass & Self.statusClassMask)
         }
 
         /// Records `f`'s slices as spans (see `span`).
@@ -229,9 +243,11 @@ struct LineBatch: Sendable {
             f.allowOrigin = slice(allowOrigin)
             f.allowCredentials = slice(allowCredentials)
             f.host = slice(host)
-            if hasPrecomputed {
-                f.precomputed = ParsedFields.Precomputed(rawOrigin: slice(rawOrigin), rawOriginHash: rawOriginHash,
-                                                         clientHash: clientHash, pathHash: pathHash)
+            if pre & Self.hasPrecomputed != 0 {
+                f.precomputed = ParsedFields.Precomputed(
+                    rawOrigin: slice(rawOrigin), rawOriginHash: rawOriginHash, clientHash: clientHash, pathHash: pathHash,
+                    requestHeadersHash: requestHeadersHash, method: preMethod, requestMethod: preRequestMethod,
+                    credentials: pre & Self.credentials != 0, answer: preAnswer, statusClass: pre & Self.statusClassMask)
             }
             return f
         }

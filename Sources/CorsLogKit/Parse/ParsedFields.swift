@@ -39,6 +39,19 @@ package struct ParsedFields {
         package var clientHash: UInt64
         /// `TopValues.pathHash` of the target without its query.
         package var pathHash: UInt64
+        /// For an OPTIONS request (the only ones that can be preflights; 0 and nil for the
+        /// others): `requestHeadersHeader.tableHash` (0 when the header is empty) and
+        /// `HTTPMethod(requestMethodHeader)`.
+        package var requestHeadersHash: UInt64
+        /// `HTTPMethod(method)`.
+        package var method: HTTPMethod?
+        package var requestMethod: HTTPMethod?
+        /// `allowCredentials` is `true`, ignoring case.
+        package var credentials: Bool
+        /// What `allowOrigin` answered to `rawOrigin`.
+        package var answer: AllowOriginAnswers.Answer
+        /// `OriginStats.statusClasses`' index of `status` (`EvidenceCollector.statusClass`).
+        package var statusClass: UInt8
     }
 
     package init() {}
