@@ -98,8 +98,7 @@ package struct EvidenceCollector {
             let reason = OriginRejection.allCases[Int(Self.invalidBase - code)]
             noteAnswerField(f)
             evidence.invalid.add(reason, value: raw)
-            evidence.invalid.noteAnswer(f.allowOrigin, origin: raw,
-                                        credentials: f.precomputed?.credentials ?? f.allowCredentials.equalsIgnoringASCIICase("true"))
+            evidence.invalid.noteAnswer(f.allowOrigin, origin: raw, credentials: f.allowCredentials.equalsIgnoringASCIICase("true"))
             return
         }
         let i = Int(code)
@@ -287,7 +286,7 @@ package struct EvidenceCollector {
         let client = p?.clientHash ?? f.clientAddress.fnv1a
         s.clients.insert(client)
         let status = f.status
-        s.statusClasses[p.map { Int($0.statusClass) } ?? statusClass(status)] += 1
+        s.statusClasses[(status >= 100 && status <= 599) ? status / 100 : 0] += 1
 
         let method = if let p { p.method } else { HTTPMethod(f.method) }
         let isPreflight = method == .options && (!hasRequestMethodField || !f.requestMethodHeader.isEmpty)
@@ -311,14 +310,8 @@ package struct EvidenceCollector {
             if let p { s.topPaths.addPath(f.uri, hash: p.pathHash) } else { s.topPaths.addPath(f.uri) }
         }
 
-        let credentials: Bool
-        if let p {
-            credentials = p.credentials
-            s.allowOriginAnswers.note(p.answer, credentials: credentials)
-        } else {
-            credentials = f.allowCredentials.equalsIgnoringASCIICase("true")
-            s.allowOriginAnswers.note(f.allowOrigin, origin: raw, credentials: credentials)
-        }
+        let credentials = f.allowCredentials.equalsIgnoringASCIICase("true")
+        s.allowOriginAnswers.note(f.allowOrigin, origin: raw, credentials: credentials)
         if credentials { s.credentialedResponses += 1 }
         return (isPreflight, day, client)
     }
@@ -354,16 +347,7 @@ package struct EvidenceCollector {
             rawOrigin: raw, rawOriginHash: raw.tableHash, clientHash: f.clientAddress.fnv1a,
             pathHash: f.uri.isEmpty ? 0 : TopValues.pathHash(ofTarget: f.uri),
             requestHeadersHash: requestHeadersHash,
-            method: method, requestMethod: options ? HTTPMethod(f.requestMethodHeader) : nil,
-            credentials: f.allowCredentials.equalsIgnoringASCIICase("true"),
-            answer: AllowOriginAnswers.answer(f.allowOrigin, origin: raw),
-            statusClass: UInt8(truncatingIfNeeded: statusClass(f.status)))
-    }
-
-    /// The index in `OriginStats.statusClasses` of a status: 1 to 5 for 1xx to 5xx, 0 for none or any other.
-    @inline(__always)
-    static func statusClass(_ status: Int) -> Int {
-        (status >= 100 && status <= 599) ? status / 100 : 0
+            method: method, requestMethod: options ? HTTPMethod(f.requestMethodHeader) : nil)
     }
 
     /// The `scheme://authority` prefix of a Referer URL: up to the first `/`,

@@ -267,37 +267,18 @@ package struct AllowOriginAnswers: Sendable, Equatable {
         self.echoedWithCredentials = echoedWithCredentials; self.wildcardWithCredentials = wildcardWithCredentials
     }
 
-    /// What one response's `Access-Control-Allow-Origin` was, relative to the request's Origin.
-    package enum Answer: UInt8, Sendable {
-        case none, wildcard, echoed, other
-    }
-
-    /// The answer `acao` (an `Access-Control-Allow-Origin` value) to a request whose Origin was `raw`.
-    @inline(__always)
-    static func answer(_ acao: ByteSlice, origin raw: ByteSlice) -> Answer {
-        if acao.isEmpty { return .none }
-        if acao.count == 1 && acao[0] == UInt8(ascii: "*") { return .wildcard }
-        return acao.sameBytes(as: raw) ? .echoed : .other
-    }
-
     /// Counts one response: its `Access-Control-Allow-Origin` value `acao` to a request whose Origin was `raw`.
-    @inline(__always)
     mutating func note(_ acao: ByteSlice, origin raw: ByteSlice, credentials: Bool) {
-        note(Self.answer(acao, origin: raw), credentials: credentials)
-    }
-
-    /// Counts one response whose answer was already classified (`answer(_:origin:)`).
-    @inline(__always)
-    mutating func note(_ answer: Answer, credentials: Bool) {
-        switch answer {
-        case .none: none += 1
-        case .wildcard:
+        if acao.isEmpty {
+            none += 1
+        } else if acao.count == 1 && acao[0] == UInt8(ascii: "*") {
             wildcard += 1
             if credentials { wildcardWithCredentials += 1 }
-        case .echoed:
+        } else if acao.sameBytes(as: raw) {
             echoed += 1
             if credentials { echoedWithCredentials += 1 }
-        case .other: other += 1
+        } else {
+            other += 1
         }
     }
 

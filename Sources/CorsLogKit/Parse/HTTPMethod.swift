@@ -17,24 +17,21 @@ package enum HTTPMethod: String, CaseIterable, Sendable, Codable, Comparable {
     ///
     /// Runs once or twice per line, so the bytes are read as one word (little-endian:
     /// a 3-byte name as 16 + 8 bits, 4 to 8 bytes as the first and the last four
-    /// bytes, overlapping, 9 as the first eight plus the last) and compared with each
-    /// name's word, not byte by byte.
+    /// bytes, overlapping) and compared with each name's word, not byte by byte.
     package init?(_ bytes: ByteSlice) {
         let n = bytes.count
-        guard n >= 3 && n <= 9 else { return nil }
-        let (word, last) = bytes.withBuffer { b -> (UInt64, UInt8) in
-            // safe because: b holds n bytes, 3 <= n <= 9, and every load below reads inside [0, n).
+        guard n >= 3 && n <= 8 else {
+            if n == 9 && bytes.equals("PROPPATCH") { self = .proppatch; return }
+            return nil
+        }
+        let word = bytes.withBuffer { b -> UInt64 in
+            // safe because: b holds n bytes, 3 <= n <= 8, and every load below reads inside [0, n).
             let p = UnsafeRawPointer(b.baseAddress.unsafelyUnwrapped)
-            let last = p.load(fromByteOffset: n - 1, as: UInt8.self)
-            switch n {
-            case 3:
-                return (UInt64(UInt16(littleEndian: p.loadUnaligned(as: UInt16.self))) | UInt64(last) << 16, last)
-            case 9:
-                return (UInt64(littleEndian: p.loadUnaligned(as: UInt64.self)), last)
-            default:
-                return (UInt64(UInt32(littleEndian: p.loadUnaligned(as: UInt32.self)))
-                        | UInt64(UInt32(littleEndian: p.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self))) << 32, last)
+            if n == 3 {
+                return UInt64(UInt16(littleEndian: p.loadUnaligned(as: UInt16.self))) | UInt64(p.load(fromByteOffset: 2, as: UInt8.self)) << 16
             }
+            return UInt64(UInt32(littleEndian: p.loadUnaligned(as: UInt32.self)))
+                | UInt64(UInt32(littleEndian: p.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self))) << 32
         }
         // Each name's word, as above (`HTTPMethodTests` checks every name and its near misses).
         switch (n, word) {
@@ -56,7 +53,6 @@ package enum HTTPMethod: String, CaseIterable, Sendable, Codable, Comparable {
         case (7, 0x534E_4F49_4954_504F): self = .options  // OPTI + IONS
         case (7, 0x5443_454E_4E4E_4F43): self = .connect  // CONN + NECT
         case (8, 0x444E_4946_504F_5250): self = .propfind // PROP + FIND
-        case (9, 0x4354_4150_504F_5250) where last == UInt8(ascii: "H"): self = .proppatch // PROPPATC + H
         default: return nil
         }
     }

@@ -152,21 +152,17 @@ struct LineBatch: Sendable {
         var kind: Kind
         var hasTime = false
         var status: Int16 = -1
-        /// `ParsedFields.Precomputed`'s small values: the methods, the answer, and `pre`:
-        /// bit 7 set when the parse thread computed it, bit 6 `credentials`, bits 0–2 `statusClass`.
+        /// Whether the parse thread computed `ParsedFields.Precomputed`, and its methods.
+        var hasPrecomputed = false
         var preMethod: HTTPMethod? = nil
         var preRequestMethod: HTTPMethod? = nil
-        var preAnswer: AllowOriginAnswers.Answer = .none
-        var pre: UInt8 = 0
         var time: Int64 = 0
         var clientAddress = Span(), method = Span(), uri = Span(), origin = Span(), referer = Span(), userAgent = Span()
         var requestMethodHeader = Span(), requestHeadersHeader = Span(), allowOrigin = Span(), allowCredentials = Span(), host = Span()
 
-        /// `ParsedFields.Precomputed`'s other values (when `pre` has bit 7).
+        /// `ParsedFields.Precomputed`'s other values (when `hasPrecomputed`).
         var rawOrigin = Span()
         var rawOriginHash: UInt64 = 0, clientHash: UInt64 = 0, pathHash: UInt64 = 0, requestHeadersHash: UInt64 = 0
-
-        private static let hasPrecomputed: UInt8 = 0x80, credentials: UInt8 = 0x40, statusClassMask: UInt8 = 0x07
 
         init(kind: Kind) { self.kind = kind }
 
@@ -193,8 +189,7 @@ struct LineBatch: Sendable {
             requestHeadersHash = p.requestHeadersHash
             preMethod = p.method
             preRequestMethod = p.requestMethod
-            preAnswer = p.answer
-            pre = Self.hasPrecomputed | (p.credentials ? Self.credentials : 0) | (p.statusClass & Self.statusClassMask)
+            hasPrecomputed = true
         }
 
         /// Records `f`'s slices as spans (see `span`).
@@ -243,11 +238,10 @@ struct LineBatch: Sendable {
             f.allowOrigin = slice(allowOrigin)
             f.allowCredentials = slice(allowCredentials)
             f.host = slice(host)
-            if pre & Self.hasPrecomputed != 0 {
+            if hasPrecomputed {
                 f.precomputed = ParsedFields.Precomputed(
                     rawOrigin: slice(rawOrigin), rawOriginHash: rawOriginHash, clientHash: clientHash, pathHash: pathHash,
-                    requestHeadersHash: requestHeadersHash, method: preMethod, requestMethod: preRequestMethod,
-                    credentials: pre & Self.credentials != 0, answer: preAnswer, statusClass: pre & Self.statusClassMask)
+                    requestHeadersHash: requestHeadersHash, method: preMethod, requestMethod: preRequestMethod)
             }
             return f
         }

@@ -3,9 +3,10 @@ import Testing
 @testable import CorsLogKit
 
 /// A parse-ahead thread may work out what the collector derives from a line (the raw
-/// origin and its hash, the client's and the path's hashes, the methods, the status class,
-/// the Access-Control-Allow-Origin answer and credentials, the requested headers' hash):
-/// aggregating such lines must give exactly the evidence of lines the collector works out itself.
+/// origin and its hash, the client's and the path's hashes, the methods, the requested
+/// headers' hash): aggregating such lines must give exactly the evidence of lines the
+/// collector works out itself. The lines also vary what it works out itself (statuses,
+/// Access-Control-Allow-Origin answers, credentials) next to those.
 @Suite struct LineBatchTests {
     // The lists' lengths are prime to each other and to the six origins, so every pair meets.
 
