@@ -110,7 +110,8 @@ package struct EvidenceCollector {
         noteAnswerField(f)
         let (preflight, day, client) = Self.record(f, into: &stats[i], hasRequestMethodField: hasRequestMethodField, echoOf: raw)
         if preflight && !f.requestHeadersHeader.isEmpty {
-            noteRequestedHeaders(f.requestHeadersHeader, client: client, day: day, into: i)
+            let hash = f.precomputed?.requestHeadersHash ?? f.requestHeadersHeader.tableHash
+            noteRequestedHeaders(f.requestHeadersHeader, hash: hash, client: client, day: day, into: i)
         }
     }
 
@@ -127,8 +128,8 @@ package struct EvidenceCollector {
     }
 
     /// The header names of a preflight's `Access-Control-Request-Headers`, parsed once per distinct value.
-    private mutating func noteRequestedHeaders(_ value: ByteSlice, client: UInt64, day: Int32, into i: Int) {
-        let hash = value.tableHash
+    /// `hash` is `value.tableHash`.
+    private mutating func noteRequestedHeaders(_ value: ByteSlice, hash: UInt64, client: UInt64, day: Int32, into i: Int) {
         let listIndex: Int
         if let cached = headerListCache.value(for: value, hash: hash) {
             listIndex = Int(cached)
@@ -278,19 +279,22 @@ package struct EvidenceCollector {
     /// Counts one request; returns whether it was a preflight, its day and the client's hash.
     private static func record(_ f: ParsedFields, into s: inout OriginStats,
                                hasRequestMethodField: Bool, echoOf raw: ByteSlice) -> (preflight: Bool, day: Int32, client: UInt64) {
+        // Each value below comes from the parse thread when it worked it out (`precompute`).
+        let p = f.precomputed
         s.requests += 1
         let day = s.noteRequest(at: f.time)
-        let client = f.precomputed?.clientHash ?? f.clientAddress.fnv1a
+        let client = p?.clientHash ?? f.clientAddress.fnv1a
         s.clients.insert(client)
         let status = f.status
         s.statusClasses[(status >= 100 && status <= 599) ? status / 100 : 0] += 1
 
-        let method = HTTPMethod(f.method)
+        let method = if let p { p.method } else { HTTPMethod(f.method) }
         let isPreflight = method == .options && (!hasRequestMethodField || !f.requestMethodHeader.isEmpty)
         if isPreflight {
             s.preflights += 1
             s.preflightStatuses[(status >= 100 && status <= 599) ? status : -1, default: 0] += 1
-            if let m = HTTPMethod(f.requestMethodHeader) {
+            let requested = if let p { p.requestMethod } else { HTTPMethod(f.requestMethodHeader) }
+            if let m = requested {
                 s.methodTable.note(m, preflight: true, day: day, client: client)
             } else if !f.requestMethodHeader.isEmpty {
                 s.otherMethods += 1
@@ -303,7 +307,7 @@ package struct EvidenceCollector {
         }
 
         if !f.uri.isEmpty {
-            if let p = f.precomputed { s.topPaths.addPath(f.uri, hash: p.pathHash) } else { s.topPaths.addPath(f.uri) }
+            if let p { s.topPaths.addPath(f.uri, hash: p.pathHash) } else { s.topPaths.addPath(f.uri) }
         }
 
         let credentials = f.allowCredentials.equalsIgnoringASCIICase("true")
@@ -330,12 +334,20 @@ package struct EvidenceCollector {
         source == .originHeader ? f.origin : refererOriginPart(f.referer)
     }
 
-    /// What `add` derives from a line's fields, for a parse thread to compute ahead.
+    /// What `add` derives from a line's fields, for a parse thread to compute ahead
+    /// (nil for a line without an origin: `add` only counts it).
     static func precompute(_ f: borrowing ParsedFields, source: OriginSource) -> ParsedFields.Precomputed? {
         let raw = rawOrigin(f, source: source)
         guard !raw.isEmpty else { return nil }
-        return ParsedFields.Precomputed(rawOrigin: raw, rawOriginHash: raw.tableHash, clientHash: f.clientAddress.fnv1a,
-                                        pathHash: f.uri.isEmpty ? 0 : TopValues.pathHash(ofTarget: f.uri))
+        let method = HTTPMethod(f.method)
+        // The requested method and headers are read only for preflights, which are OPTIONS requests.
+        let options = method == .options
+        let requestHeadersHash: UInt64 = if options, !f.requestHeadersHeader.isEmpty { f.requestHeadersHeader.tableHash } else { 0 }
+        return ParsedFields.Precomputed(
+            rawOrigin: raw, rawOriginHash: raw.tableHash, clientHash: f.clientAddress.fnv1a,
+            pathHash: f.uri.isEmpty ? 0 : TopValues.pathHash(ofTarget: f.uri),
+            requestHeadersHash: requestHeadersHash,
+            method: method, requestMethod: options ? HTTPMethod(f.requestMethodHeader) : nil)
     }
 
     /// The `scheme://authority` prefix of a Referer URL: up to the first `/`,

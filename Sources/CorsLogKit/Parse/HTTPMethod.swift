@@ -14,31 +14,46 @@ package enum HTTPMethod: String, CaseIterable, Sendable, Codable, Comparable {
          query = "QUERY"
 
     /// The method named by exactly these bytes, or nil.
+    ///
+    /// Runs once or twice per line, so the bytes are read as one word (little-endian:
+    /// a 3-byte name as 16 + 8 bits, 4 to 8 bytes as the first and the last four
+    /// bytes, overlapping) and compared with each name's word, not byte by byte.
     package init?(_ bytes: ByteSlice) {
-        switch bytes.count {
-        case 3:
-            if bytes.equals("GET") { self = .get } else if bytes.equals("PUT") { self = .put } else { return nil }
-        case 4:
-            if bytes.equals("POST") { self = .post } else if bytes.equals("HEAD") { self = .head }
-            else if bytes.equals("COPY") { self = .copy } else if bytes.equals("MOVE") { self = .move }
-            else if bytes.equals("LOCK") { self = .lock } else { return nil }
-        case 5:
-            if bytes.equals("PATCH") { self = .patch } else if bytes.equals("TRACE") { self = .trace }
-            else if bytes.equals("MKCOL") { self = .mkcol } else if bytes.equals("QUERY") { self = .query }
-            else { return nil }
-        case 6:
-            if bytes.equals("DELETE") { self = .delete } else if bytes.equals("UNLOCK") { self = .unlock }
-            else if bytes.equals("REPORT") { self = .report } else if bytes.equals("SEARCH") { self = .search }
-            else { return nil }
-        case 7:
-            if bytes.equals("OPTIONS") { self = .options } else if bytes.equals("CONNECT") { self = .connect }
-            else { return nil }
-        case 8:
-            if bytes.equals("PROPFIND") { self = .propfind } else { return nil }
-        case 9:
-            if bytes.equals("PROPPATCH") { self = .proppatch } else { return nil }
-        default:
+        let n = bytes.count
+        guard n >= 3 && n <= 8 else {
+            if n == 9 && bytes.equals("PROPPATCH") { self = .proppatch; return }
             return nil
+        }
+        let word = bytes.withBuffer { b -> UInt64 in
+            // safe because: b holds n bytes, 3 <= n <= 8, and every load below reads inside [0, n).
+            let p = UnsafeRawPointer(b.baseAddress.unsafelyUnwrapped)
+            if n == 3 {
+                return UInt64(UInt16(littleEndian: p.loadUnaligned(as: UInt16.self))) | UInt64(p.load(fromByteOffset: 2, as: UInt8.self)) << 16
+            }
+            return UInt64(UInt32(littleEndian: p.loadUnaligned(as: UInt32.self)))
+                | UInt64(UInt32(littleEndian: p.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self))) << 32
+        }
+        // Each name's word, as above (`HTTPMethodTests` checks every name and its near misses).
+        switch (n, word) {
+        case (3, 0x54_4547): self = .get                  // GET
+        case (3, 0x54_5550): self = .put                  // PUT
+        case (4, 0x5453_4F50_5453_4F50): self = .post     // POST
+        case (4, 0x4441_4548_4441_4548): self = .head     // HEAD
+        case (4, 0x5950_4F43_5950_4F43): self = .copy     // COPY
+        case (4, 0x4556_4F4D_4556_4F4D): self = .move     // MOVE
+        case (4, 0x4B43_4F4C_4B43_4F4C): self = .lock     // LOCK
+        case (5, 0x4843_5441_4354_4150): self = .patch    // PATC + ATCH
+        case (5, 0x4543_4152_4341_5254): self = .trace    // TRAC + RACE
+        case (5, 0x4C4F_434B_4F43_4B4D): self = .mkcol    // MKCO + KCOL
+        case (5, 0x5952_4555_5245_5551): self = .query    // QUER + UERY
+        case (6, 0x4554_454C_454C_4544): self = .delete   // DELE + LETE
+        case (6, 0x4B43_4F4C_4F4C_4E55): self = .unlock   // UNLO + LOCK
+        case (6, 0x5452_4F50_4F50_4552): self = .report   // REPO + PORT
+        case (6, 0x4843_5241_5241_4553): self = .search   // SEAR + ARCH
+        case (7, 0x534E_4F49_4954_504F): self = .options  // OPTI + IONS
+        case (7, 0x5443_454E_4E4E_4F43): self = .connect  // CONN + NECT
+        case (8, 0x444E_4946_504F_5250): self = .propfind // PROP + FIND
+        default: return nil
         }
     }
 
