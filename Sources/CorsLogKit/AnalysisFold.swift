@@ -27,7 +27,7 @@ struct AnalysisFold {
     }
 
     /// Adds the next file's outcome (files in order).
-    mutating func add(_ outcome: consuming FileOutcome, format: LogFormat?) {
+    mutating func add(_ outcome: consuming FileOutcome) {
         let outcome = outcome
         input.files.append(outcome.summary)
         for example in outcome.skippedExamples where input.skippedExamples.count < InputSummary.maxExamples {

@@ -272,7 +272,7 @@ package enum Analyzer {
             (format, detection) = try detect(held)
             for i in held.indices { held[i].start(format!, observer: onLine) }
         }
-        for work in held { fold.add(work.finish(), format: format) }
+        for work in held { fold.add(work.finish()) }
         held = []
 
         // The rest, with the format known: in parallel unless an observer must see the lines in order.
@@ -285,16 +285,17 @@ package enum Analyzer {
                 for i in rest {
                     let (reader, aheadWorkers) = plan(files[i].path, alone: true)
                     fold.add(readWhole(files[i], index: i, format: format, options: options, reader: reader,
-                                       observer: onLine, progress: progress, aheadWorkers: aheadWorkers), format: format)
+                                       observer: onLine, progress: progress, aheadWorkers: aheadWorkers))
                 }
             } else {
-                // One worker per core, none more than one file ahead of the fold.
+                // One worker per core (at most `maxFilesSideBySide`), each file folded in as soon
+                // as the ones before it are: at most `workers` files in the making or waiting.
                 let readers = rest.map { plan(files[$0].path, alone: false).reader }
                 ParallelMap.forEachInOrder(rest, workers: workers, window: workers) { i in
                     readWhole(files[i], index: i, format: format, options: options, reader: readers[i - rest[0]],
                               observer: nil, progress: progress)
                 } consume: { _, outcome in
-                    fold.add(outcome, format: format)
+                    fold.add(outcome)
                 }
             }
         }
