@@ -66,14 +66,13 @@ package enum ReportFormat: String, CaseIterable, Sendable {
         }
     }
 
-    /// `render` handed to `sink` in pieces of about 64 KB: the JSON, text and
-    /// Markdown reports are never built whole (the HTML report is).
+    /// `render` handed to `sink` in pieces of about 64 KB: no report is built whole.
     package func write(_ a: Analysis, _ i: Inference, to sink: (String) -> Void) {
         switch self {
         case .json: JSONReport(analysis: a, inference: i).write(to: sink)
         case .text: TextReport.write(a, i, to: sink)
         case .markdown: MarkdownReport.write(a, i, to: sink)
-        case .html: sink(render(a, i))
+        case .html: HTMLReport.write(a, i, to: sink)
         }
     }
 }

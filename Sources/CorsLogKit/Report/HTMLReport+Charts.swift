@@ -30,31 +30,38 @@ extension HTMLReport {
     // MARK: - 1. Requests per origin per day
 
     static func dailyChart(_ verdicts: [OriginVerdict], invalidRequests: Int) -> String {
-        let seen = verdicts.filter { $0.stats.requests > 0 && !$0.stats.dailyRequests.isEmpty }
-        let allDays = seen.flatMap { $0.stats.dailyRequests.keys }
-        guard let first = allDays.min(), let last = allDays.max() else {
+        // Indices, not copies: at the origin cap a copy of the verdicts is 6 MB.
+        let seen = verdicts.indices.filter { verdicts[$0].stats.requests > 0 && !verdicts[$0].stats.dailyRequests.isEmpty }
+        var first = Int32.max, last = Int32.min
+        for i in seen { for d in verdicts[i].stats.dailyRequests.keys { first = min(first, d); last = max(last, d) } }
+        guard !seen.isEmpty, first <= last else {
             return "<p>No per-day counts: the logs have no times, or no cross-origin request was seen.</p>"
         }
         let span = Int(last) - Int(first) + 1
         let bucketDays = (span + maxBars - 1) / maxBars
         let buckets = (span + bucketDays - 1) / bucketDays
-        func counts(_ list: [OriginVerdict]) -> [Int] {
+        func counts(_ list: some Sequence<Int>) -> [Int] {
             var c = Array(repeating: 0, count: buckets)
-            for v in list { for (d, n) in v.stats.dailyRequests { c[(Int(d) - Int(first)) / bucketDays] += n } }
+            for i in list { for (d, n) in verdicts[i].stats.dailyRequests { c[(Int(d) - Int(first)) / bucketDays] += n } }
             return c
         }
         // The top origins by requests, then stacked in reading order (allow at the bottom, deny on top).
-        let byRequests = seen.sorted { $0.stats.requests != $1.stats.requests ? $0.stats.requests > $1.stats.requests : $0.label < $1.label }
-        let topVerdicts = ReportText.forPeople(Array(byRequests.prefix(topOrigins)))
+        let byRequests = seen.sorted {
+            let (a, b) = (verdicts[$0], verdicts[$1])
+            return a.stats.requests != b.stats.requests ? a.stats.requests > b.stats.requests : a.label < b.label
+        }
+        let topVerdicts = ReportText.forPeople(byRequests.prefix(topOrigins).map { verdicts[$0] })
         let rest = byRequests.dropFirst(topOrigins)
         var series: [DaySeries] = []
         for d in Decision.allCases {
             let mine = topVerdicts.filter { $0.decision == d }
             for (i, v) in mine.enumerated() {
                 let colours = palette[d]!
-                series.append(DaySeries(id: v.label, label: v.label, decision: d, color: colours[i % colours.count], counts: counts([v])))
+                var c = Array(repeating: 0, count: buckets)
+                for (day, n) in v.stats.dailyRequests { c[(Int(day) - Int(first)) / bucketDays] += n }
+                series.append(DaySeries(id: v.label, label: v.label, decision: d, color: colours[i % colours.count], counts: c))
             }
-            let others = rest.filter { $0.decision == d }
+            let others = rest.filter { verdicts[$0].decision == d }
             if !others.isEmpty {
                 series.append(DaySeries(id: "other-\(d.rawValue)", label: "\(ReportText.count(others.count)) other \(d.rawValue) origin\(others.count == 1 ? "" : "s")",
                                         decision: d, color: otherColor[d]!, counts: counts(others)))
@@ -149,22 +156,24 @@ extension HTMLReport {
     }
 
     static func preflightChart(_ verdicts: [OriginVerdict]) -> String {
-        let withPreflights = verdicts.filter { $0.stats.preflights > 0 && !$0.stats.preflightStatuses.isEmpty }
+        // Indices, not copies (see `dailyChart`).
+        let withPreflights = verdicts.indices.filter { verdicts[$0].stats.preflights > 0 && !verdicts[$0].stats.preflightStatuses.isEmpty }
         guard !withPreflights.isEmpty else { return "<p>No preflights were seen.</p>" }
         let byCount = withPreflights.sorted {
-            $0.stats.preflights != $1.stats.preflights ? $0.stats.preflights > $1.stats.preflights : $0.label < $1.label
+            let (a, b) = (verdicts[$0], verdicts[$1])
+            return a.stats.preflights != b.stats.preflights ? a.stats.preflights > b.stats.preflights : a.label < b.label
         }
         struct Row { var id: String; var label: String; var decision: Decision?; var classes: [String: Int]
             var total: Int { classes.values.reduce(0, +) } }
-        func classes(_ list: [OriginVerdict]) -> [String: Int] {
+        func classes(_ list: some Sequence<OriginStats>) -> [String: Int] {
             var c: [String: Int] = [:]
-            for v in list { for (s, n) in v.stats.preflightStatuses { c[statusClass(s), default: 0] += n } }
+            for stats in list { for (s, n) in stats.preflightStatuses { c[statusClass(s), default: 0] += n } }
             return c
         }
-        var rows = ReportText.forPeople(Array(byCount.prefix(topPreflightRows))).map {
-            Row(id: $0.label, label: $0.label, decision: $0.decision, classes: classes([$0]))
+        var rows = ReportText.forPeople(byCount.prefix(topPreflightRows).map { verdicts[$0] }).map {
+            Row(id: $0.label, label: $0.label, decision: $0.decision, classes: classes(CollectionOfOne($0.stats)))
         }
-        let rest = Array(byCount.dropFirst(topPreflightRows))
+        let rest = byCount.dropFirst(topPreflightRows).lazy.map { verdicts[$0].stats }
         if !rest.isEmpty {
             rows.append(Row(id: "other", label: "\(ReportText.count(rest.count)) other origins", decision: nil, classes: classes(rest)))
         }

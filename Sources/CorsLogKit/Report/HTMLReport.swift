@@ -5,18 +5,20 @@
 /// Nothing is loaded: no script, font, image or link; the page's Content-Security-Policy
 /// forbids every fetch. Every text from the analysis goes through `escape`. The same input
 /// gives the same bytes (no clock, everything sorted).
-package enum HTMLReport {
-    package static func render(_ a: Analysis, _ inf: Inference) -> String {
+package enum HTMLReport: LineWrittenReport {
+    /// The page's lines, in order, each handed to `line` (see `LineWrittenReport`): the
+    /// origins' table row by row, so a report of 20,000 origins is never one String.
+    package static func writeLines(_ a: Analysis, _ inf: Inference, _ line: (String) -> Void) {
         let e = a.evidence
-        var body: [String] = []
-        body.append("<header>")
-        body.append("<h1>corslog report</h1>")
-        body.append("<p class=\"lead\">corslog \(escape(CorsLogVersion.current)): \(escape(ReportText.siteLine(inf)))</p>")
-        body.append("</header>")
-        body.append("<main>")
+        for l in head(title: "corslog report: " + ReportText.siteLine(inf)) { line(l) }
+        line("<header>")
+        line("<h1>corslog report</h1>")
+        line("<p class=\"lead\">corslog \(escape(CorsLogVersion.current)): \(escape(ReportText.siteLine(inf)))</p>")
+        line("</header>")
+        line("<main>")
 
         // The input account, as the text report gives it.
-        body.append(section("input", "Input"))
+        line(section("input", "Input"))
         var facts: [String] = []
         facts.append("\(ReportText.count(a.input.files.count)) file\(a.input.files.count == 1 ? "" : "s"), "
             + "\(ReportText.count(a.input.lines)) lines: \(ReportText.count(a.input.parsed)) parsed, "
@@ -33,10 +35,10 @@ package enum HTMLReport {
                 + "for \(ReportText.count(e.originCap.capacity)) tracked; \(ReportText.count(e.originCap.evictedOrigins)) "
                 + "least-requested origins with \(ReportText.count(e.originCap.evictedRequests)) requests were dropped (--max-origins)")
         }
-        body.append("<ul class=\"facts\">")
-        body += facts.map { "<li>\(escape($0))</li>" }
-        body.append("</ul>")
-        body.append(table(
+        line("<ul class=\"facts\">")
+        for fact in facts { line("<li>\(escape(fact))</li>") }
+        line("</ul>")
+        line(table(
             caption: "Files, in the order read",
             head: ["File", "Compression", "Lines", "Parsed", "Skipped", "Error"], numeric: [2, 3, 4],
             rows: a.input.files.map { f in
@@ -45,24 +47,24 @@ package enum HTMLReport {
                  f.error.map { "<strong class=\"error\">\(escape($0.description))</strong>" } ?? ""]
             }))
         if !a.input.errors.isEmpty {
-            body.append("<p class=\"error\"><strong>Input errors</strong> (the rest of the input was read; the report is complete for it):</p>")
-            body.append("<ul class=\"error\">")
-            body += a.input.errors.map { "<li>\(escape($0.description))</li>" }
-            body.append("</ul>")
+            line("<p class=\"error\"><strong>Input errors</strong> (the rest of the input was read; the report is complete for it):</p>")
+            line("<ul class=\"error\">")
+            for error in a.input.errors { line("<li>\(escape(error.description))</li>") }
+            line("</ul>")
         }
-        body.append("</section>")
+        line("</section>")
 
         // What the server answers today (the audit), as the text report has it.
-        body.append(section("policy-in-force", "Policy in force"))
+        line(section("policy-in-force", "Policy in force"))
         let audit = PolicyAudit.audit(a.evidence, inf, syntax: a.format.syntax)
         if !audit.available {
-            body.append("<p>Cannot tell: \(escape(audit.unavailable ?? ""))</p>")
+            line("<p>Cannot tell: \(escape(audit.unavailable ?? ""))</p>")
         } else {
-            body.append("<p>From the responses' Access-Control-Allow-Origin: \(escape(audit.summaryText))</p>")
+            line("<p>From the responses' Access-Control-Allow-Origin: \(escape(audit.summaryText))</p>")
             if audit.findings.isEmpty {
-                body.append("<p>No known misconfiguration.</p>")
+                line("<p>No known misconfiguration.</p>")
             } else {
-                body.append(table(
+                line(table(
                     caption: "Findings, most severe first",
                     head: ["Severity", "Finding", "Requests", "Origins", "Example", "Why"], numeric: [2, 3],
                     rows: audit.findings.map { f in
@@ -71,44 +73,50 @@ package enum HTMLReport {
                     }))
             }
         }
-        body.append("</section>")
+        line("</section>")
 
         // The origins, in reading order.
-        body.append(section("origins", "Origins"))
-        let ordered = ReportText.forPeople(inf.verdicts)
-        var rows = ordered.map { v -> [String] in
-            let s = v.stats
-            return [badge(v.decision), code(v.label) + (v.inferredFromReferer ? " (referer)" : ""),
-                    escape(ReportText.count(s.requests)), escape(ReportText.count(s.preflights)),
-                    escape(ReportText.count(s.clients.count)), escape(ReportText.count(s.days.count)),
-                    escape(ReportText.headline(v))]
-        }
-        if !e.invalid.examples.isEmpty || e.invalid.requests > 0 {
-            let reasons = e.invalid.byReason
-                .sorted { $0.value != $1.value ? $0.value > $1.value : $0.key.rawValue < $1.key.rawValue }
-                .map { "\(ReportText.kebab($0.key.rawValue)) \($0.value)" }
-            rows.append([badge(.deny), "(invalid origins)", escape(ReportText.count(e.invalid.requests)), "", "", "",
-                         escape("invalid: " + reasons.joined(separator: ", ")) + "; e.g. "
-                            + e.invalid.examples.prefix(3).map(code).joined(separator: " ")])
-        }
-        if rows.isEmpty {
-            body.append("<p>No cross-origin traffic found.</p>")
+        line(section("origins", "Origins"))
+        let ordered = ReportText.forPeopleOrder(inf.verdicts).lazy.map { inf.verdicts[$0] }
+        let hasInvalid = !e.invalid.examples.isEmpty || e.invalid.requests > 0
+        if ordered.isEmpty && !hasInvalid {
+            line("<p>No cross-origin traffic found.</p>")
         } else {
-            body.append(table(caption: "Every origin the logs show: allow, review, deny; then most requests first", cssClass: "origins",
-                              head: ["Decision", "Origin", "Requests", "Preflights", "Clients", "Days", "Why"],
-                              numeric: [2, 3, 4, 5], rows: rows))
+            let numeric: Set<Int> = [2, 3, 4, 5]
+            let caption = "Every origin the logs show: allow, review, deny; then most requests first"
+            for l in tableStart(caption: caption, cssClass: "origins",
+                                head: ["Decision", "Origin", "Requests", "Preflights", "Clients", "Days", "Why"], numeric: numeric) {
+                line(l)
+            }
+            for v in ordered {
+                let s = v.stats
+                line(tableRow([badge(v.decision), code(v.label) + (v.inferredFromReferer ? " (referer)" : ""),
+                               escape(ReportText.count(s.requests)), escape(ReportText.count(s.preflights)),
+                               escape(ReportText.count(s.clients.count)), escape(ReportText.count(s.days.count)),
+                               escape(ReportText.headline(v))], numeric: numeric))
+            }
+            if hasInvalid {
+                let reasons = e.invalid.byReason
+                    .sorted { $0.value != $1.value ? $0.value > $1.value : $0.key.rawValue < $1.key.rawValue }
+                    .map { "\(ReportText.kebab($0.key.rawValue)) \($0.value)" }
+                line(tableRow([badge(.deny), "(invalid origins)", escape(ReportText.count(e.invalid.requests)), "", "", "",
+                               escape("invalid: " + reasons.joined(separator: ", ")) + "; e.g. "
+                                  + e.invalid.examples.prefix(3).map(code).joined(separator: " ")], numeric: numeric))
+            }
+            line("</tbody>")
+            line("</table>")
         }
-        body.append("</section>")
+        line("</section>")
 
-        body.append(section("per-day", "Cross-origin requests per origin over time"))
-        body.append(dailyChart(inf.verdicts, invalidRequests: e.invalid.requests))
-        body.append("</section>")
-        body.append(section("preflights", "Preflight outcomes"))
-        body.append(preflightChart(inf.verdicts))
-        body.append("</section>")
+        line(section("per-day", "Cross-origin requests per origin over time"))
+        line(dailyChart(inf.verdicts, invalidRequests: e.invalid.requests))
+        line("</section>")
+        line(section("preflights", "Preflight outcomes"))
+        line(preflightChart(inf.verdicts))
+        line("</section>")
 
         // The proposal.
-        body.append(section("proposal", "Proposal (replaces Access-Control-Allow-Origin: *)"))
+        line(section("proposal", "Proposal (replaces Access-Control-Allow-Origin: *)"))
         let p = inf.proposal
         let held = inf.heldMethods.map { "method \($0.name) (\($0.clients) client\($0.clients == 1 ? "" : "s"))" }
             + inf.heldHeaders.map { "header \($0.name) (\($0.clients) client\($0.clients == 1 ? "" : "s"))" }
@@ -120,27 +128,28 @@ package enum HTMLReport {
             ("Credentials", p.credentials ? "yes" : "no"),
         ]
         if !held.isEmpty { terms.append(("Held back", escape("asked for by fewer than --min-clients clients: " + held.joined(separator: ", ")))) }
-        body.append("<dl class=\"proposal\">")
-        body += terms.map { "<dt>\(escape($0.0))</dt><dd>\($0.1)</dd>" }
-        body.append("</dl>")
-        body.append("</section>")
+        line("<dl class=\"proposal\">")
+        for (term, definition) in terms { line("<dt>\(escape(term))</dt><dd>\(definition)</dd>") }
+        line("</dl>")
+        line("</section>")
 
-        body.append(section("breakage", "What the proposal would break"))
-        body.append(breakageChart(inf.breakage))
-        body.append("</section>")
+        line(section("breakage", "What the proposal would break"))
+        line(breakageChart(inf.breakage))
+        line("</section>")
 
         if !a.input.skippedExamples.isEmpty {
-            body.append(section("skipped", "Skipped lines"))
-            body.append(table(
+            line(section("skipped", "Skipped lines"))
+            line(table(
                 caption: "The first \(ReportText.count(a.input.skippedExamples.count)) of \(ReportText.count(a.input.skipped)) skipped lines",
                 head: ["File", "Line", "Why"], numeric: [1],
                 rows: a.input.skippedExamples.map { [code($0.file), escape(ReportText.count($0.line)), escape($0.reason)] }))
-            body.append("</section>")
+            line("</section>")
         }
-        body.append("</main>")
-        body.append("<footer><p>Written by corslog \(escape(CorsLogVersion.current)) from the logs alone; "
+        line("</main>")
+        line("<footer><p>Written by corslog \(escape(CorsLogVersion.current)) from the logs alone; "
             + "this page loads nothing and runs no script.</p></footer>")
-        return document(title: "corslog report: " + ReportText.siteLine(inf), body: body)
+        line("</body>")
+        line("</html>")
     }
 
     /// A whole page around preformatted text (`check --output html`).
@@ -173,7 +182,12 @@ package enum HTMLReport {
     // MARK: - Page parts
 
     static func document(title: String, body: [String]) -> String {
-        var out: [String] = [
+        (head(title: title) + body + ["</body>", "</html>"]).joined(separator: "\n") + "\n"
+    }
+
+    /// The page up to and with `<body>`.
+    static func head(title: String) -> [String] {
+        [
             "<!DOCTYPE html>",
             "<html lang=\"en\">",
             "<head>",
@@ -188,9 +202,6 @@ package enum HTMLReport {
             "</head>",
             "<body>",
         ]
-        out += body
-        out += ["</body>", "</html>"]
-        return out.joined(separator: "\n") + "\n"
     }
 
     static func section(_ id: String, _ heading: String) -> String {
@@ -199,14 +210,20 @@ package enum HTMLReport {
 
     /// `cells` are HTML already (escaped by the caller).
     static func table(caption: String, cssClass: String? = nil, head: [String], numeric: Set<Int>, rows: [[String]]) -> String {
-        var out = [cssClass.map { "<table class=\"\(escape($0))\">" } ?? "<table>", "<caption>\(escape(caption))</caption>", "<thead><tr>"
+        (tableStart(caption: caption, cssClass: cssClass, head: head, numeric: numeric)
+            + rows.map { tableRow($0, numeric: numeric) } + ["</tbody>", "</table>"]).joined(separator: "\n")
+    }
+
+    /// A table's lines up to and with `<tbody>` (then `tableRow`s, then `</tbody>`, `</table>`).
+    static func tableStart(caption: String, cssClass: String? = nil, head: [String], numeric: Set<Int>) -> [String] {
+        [cssClass.map { "<table class=\"\(escape($0))\">" } ?? "<table>", "<caption>\(escape(caption))</caption>", "<thead><tr>"
             + head.enumerated().map { "<th scope=\"col\"\(numeric.contains($0.offset) ? " class=\"num\"" : "")>\(escape($0.element))</th>" }.joined()
             + "</tr></thead>", "<tbody>"]
-        for row in rows {
-            out.append("<tr>" + row.enumerated().map { "<td\(numeric.contains($0.offset) ? " class=\"num\"" : "")>\($0.element)</td>" }.joined() + "</tr>")
-        }
-        out += ["</tbody>", "</table>"]
-        return out.joined(separator: "\n")
+    }
+
+    /// One row; `cells` are HTML already (escaped by the caller).
+    static func tableRow(_ cells: [String], numeric: Set<Int>) -> String {
+        "<tr>" + cells.enumerated().map { "<td\(numeric.contains($0.offset) ? " class=\"num\"" : "")>\($0.element)</td>" }.joined() + "</tr>"
     }
 
     static func code(_ s: String) -> String { "<code>\(escape(s))</code>" }

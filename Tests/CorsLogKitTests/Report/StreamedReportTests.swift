@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import CorsLogKit
 
-/// The text and Markdown reports are written as they are made, in pieces of
+/// The text, Markdown and HTML reports are written as they are made, in pieces of
 /// about 64 KB, the table of origins row by row: the text must be what the
 /// whole-table rendering made of the same verdicts.
 @Suite struct StreamedReportTests {
@@ -67,6 +67,34 @@ import Testing
         }
         let header = "| Decision | Origin | Requests | Preflights | Clients | Days | Why |\n|---|---|--:|--:|--:|--:|---|\n"
         #expect(text.contains(header + rows.joined(separator: "\n") + "\n\n## Proposal\n"))
+    }
+
+    /// The HTML page too: the same bytes as the whole page, in pieces, the origins' table
+    /// row by row — what the whole-table rendering made of the same rows.
+    @Test func theHTMLReportComesInPiecesWithEveryOriginRowInOrder() throws {
+        let (a, i, _) = try OriginFloodTests.analyse(OriginFloodTests.flooded())
+        let pieces = Self.pieces { HTMLReport.write(a, i, chunk: Self.chunk, to: $0) }
+        #expect(pieces.count > 10, "a report this size comes in several pieces")
+        #expect(pieces.dropLast().allSatisfy { $0.utf8.count >= Self.chunk })
+        // Only the pieces holding one of the three charts (each one SVG element) run long.
+        #expect(pieces.filter { $0.utf8.count >= Self.chunk + 4096 }.count <= 3)
+        #expect(pieces[0].hasPrefix("<!DOCTYPE html>"))
+        let page = pieces.joined()
+        #expect(page == HTMLReport.render(a, i))
+        #expect(page.hasSuffix("</body>\n</html>\n"))
+        let rows = Self.ordered(i).map { v -> [String] in
+            [HTMLReport.badge(v.decision), HTMLReport.code(v.label) + (v.inferredFromReferer ? " (referer)" : ""),
+             HTMLReport.escape(ReportText.count(v.stats.requests)), HTMLReport.escape(ReportText.count(v.stats.preflights)),
+             HTMLReport.escape(ReportText.count(v.stats.clients.count)), HTMLReport.escape(ReportText.count(v.stats.days.count)),
+             HTMLReport.escape(ReportText.headline(v))]
+        }
+        #expect(rows.count > 200)
+        let whole = HTMLReport.table(caption: "Every origin the logs show: allow, review, deny; then most requests first", cssClass: "origins",
+                                     head: ["Decision", "Origin", "Requests", "Preflights", "Clients", "Days", "Why"],
+                                     numeric: [2, 3, 4, 5], rows: rows)
+        // The streamed table is the whole table plus the invalid origins' row before its end.
+        let withoutEnd = String(whole.dropLast("\n</tbody>\n</table>".count))
+        #expect(page.contains(withoutEnd + "\n<tr>"))
     }
 
     @Test func aTableMadeRowByRowIsTheTableOfAllItsRows() {
