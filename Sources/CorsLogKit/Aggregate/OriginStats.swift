@@ -22,10 +22,7 @@ package struct OriginStats: Sendable, Equatable {
     package var invalidRequestedHeaders = 0
     package var clients = DistinctCounter()
     /// Requests per UTC day (days since 1970-01-01), at most `maxDays` days.
-    package var dailyRequests: [Int32: Int] = [:] { didSet { dayMemo = DayMemo() } }
-    /// Where in `dailyRequests` the last day counted is (not part of the value; any other
-    /// change of `dailyRequests` forgets it).
-    private var dayMemo = DayMemo()
+    package var dailyRequests: [Int32: Int] = [:]
     package var firstSeen: Int64? = nil
     package var lastSeen: Int64? = nil
     var topPaths = TopValues()
@@ -106,26 +103,8 @@ package struct OriginStats: Sendable, Equatable {
         guard let time else { return MethodTable.never }
         noteSeen(time)
         let day = Self.day(of: time)
-        // Most requests fall on the day of the origin's previous one: counted through the
-        // remembered index, without hashing the day again.
-        if let i = dayMemo.index, dayMemo.day == day {
-            dailyRequests.values[i] += 1
-            dayMemo = DayMemo(day: day, index: i)
-            return day
-        }
-        if dailyRequests.count < Self.maxDays || dailyRequests[day] != nil {
-            dailyRequests[day, default: 0] += 1
-            dayMemo = DayMemo(day: day, index: dailyRequests.index(forKey: day))
-        }
+        if dailyRequests.count < Self.maxDays || dailyRequests[day] != nil { dailyRequests[day, default: 0] += 1 }
         return day
-    }
-
-    /// The last day `noteRequest` counted and its index in `dailyRequests`; equal to any other
-    /// (a cache, not part of the value).
-    struct DayMemo: Sendable, Equatable {
-        var day: Int32 = .min
-        var index: Dictionary<Int32, Int>.Index? = nil
-        static func == (_: DayMemo, _: DayMemo) -> Bool { true }
     }
 
     private mutating func noteSeen(_ time: Int64) {
