@@ -165,15 +165,17 @@ extension HTMLReport {
         }
         struct Row { var id: String; var label: String; var decision: Decision?; var classes: [String: Int]
             var total: Int { classes.values.reduce(0, +) } }
-        func classes(_ list: some Sequence<OriginStats>) -> [String: Int] {
+        func classes(_ indices: some Sequence<Int>) -> [String: Int] {
             var c: [String: Int] = [:]
-            for stats in list { for (s, n) in stats.preflightStatuses { c[statusClass(s), default: 0] += n } }
+            for i in indices { for (s, n) in verdicts[i].stats.preflightStatuses { c[statusClass(s), default: 0] += n } }
             return c
         }
-        var rows = ReportText.forPeople(byCount.prefix(topPreflightRows).map { verdicts[$0] }).map {
-            Row(id: $0.label, label: $0.label, decision: $0.decision, classes: classes(CollectionOfOne($0.stats)))
+        let shown = Array(byCount.prefix(topPreflightRows))
+        var rows = ReportText.forPeopleOrder(shown.map { verdicts[$0] }).map { k in
+            let i = shown[k]
+            return Row(id: verdicts[i].label, label: verdicts[i].label, decision: verdicts[i].decision, classes: classes(CollectionOfOne(i)))
         }
-        let rest = byCount.dropFirst(topPreflightRows).lazy.map { verdicts[$0].stats }
+        let rest = byCount.dropFirst(topPreflightRows)
         if !rest.isEmpty {
             rows.append(Row(id: "other", label: "\(ReportText.count(rest.count)) other origins", decision: nil, classes: classes(rest)))
         }

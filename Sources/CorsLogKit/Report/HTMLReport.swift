@@ -26,7 +26,7 @@ package enum HTMLReport: LineWrittenReport {
         if let period = ReportText.period(e) { facts.append("Period: \(period)") }
         if let state = ReportText.stateLine(a) { facts.append(state) }
         facts.append("Traffic: \(ReportText.count(e.crossOriginRequests)) cross-origin requests "
-            + "from \(ReportText.count(e.origins.values.filter { $0.requests > 0 }.count)) origins"
+            + "from \(ReportText.count(e.origins.values.reduce(0) { $0 + ($1.requests > 0 ? 1 : 0) })) origins"
             + " (\(ReportText.count(e.null.requests)) with Origin null, \(ReportText.count(e.invalid.requests)) with an invalid origin); "
             + "\(ReportText.count(e.sameOriginRequests)) same-origin; \(ReportText.count(e.linesWithoutOrigin)) without "
             + (e.source == .referer ? "a Referer origin" : "Origin"))
