@@ -227,8 +227,9 @@ final class FieldProgram: Sendable {
     }
 
     /// The first index `i` in `[from, count - literal length]` where `seg`'s closing literal
-    /// starts in `base[0..<count]` (`FieldSearch.find`'s rule: with `escapeAware`, a match
-    /// after an odd run of backslashes inside the field is skipped).
+    /// starts in `base[0..<count]`. With `escapeAware`, a match preceded by an odd run of
+    /// backslashes that starts at or after `from` (the field's start) is an escaped byte and
+    /// is skipped (Apache `\"`, nginx `escape=json` `\"`; `\\"` is a real end).
     @inline(__always)
     private static func findLiteral(_ seg: Segment, lits: UnsafeBufferPointer<UInt8>, in base: UnsafePointer<UInt8>,
                                     count n: Int, from: Int, escapeAware: Bool) -> Int? {

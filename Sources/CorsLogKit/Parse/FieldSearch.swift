@@ -9,40 +9,9 @@ import Darwin
 import _Builtin_intrinsics.intel
 #endif
 
-/// Byte searches for the per-line hot loop: `memchr` to the literal's first
-/// byte, then `memcmp` for the rest.
+/// Byte searches for the per-line hot loop (`FieldProgram.findLiteral` finds a closing
+/// literal with `scan` and one masked word compare).
 enum FieldSearch {
-    /// The first index `i` in `[from, to)` where `literal` starts and ends by `to`.
-    /// With `escapeAware`, a match preceded by an odd run of backslashes that
-    /// starts at or after `fieldStart` is an escaped byte and is skipped
-    /// (Apache `\"`, nginx `escape=json` `\"`; `\\"` is a real end).
-    @inline(__always)
-    static func find(
-        _ literal: UnsafeBufferPointer<UInt8>,
-        in line: UnsafeBufferPointer<UInt8>,
-        from: Int, to: Int, fieldStart: Int, escapeAware: Bool
-    ) -> Int? {
-        let litCount = literal.count
-        guard litCount > 0, to - from >= litCount,
-              let base = line.baseAddress, let lit = literal.baseAddress else { return nil }
-        let first = Int32(lit[0])
-        var p = from
-        let lastStart = to - litCount
-        while p <= lastStart {
-            // safe because: p...lastStart lies inside line, so base + p and the
-            // length lastStart - p + 1 stay within the buffer.
-            guard let i = scan(base, UInt8(truncatingIfNeeded: first), from: p, to: lastStart + 1) else { return nil }
-            // safe because: i + litCount <= to <= line.count.
-            if litCount == 1 || restMatches(base + i, lit, litCount) {
-                if !escapeAware || evenBackslashRun(in: line, before: i, notBefore: fieldStart) {
-                    return i
-                }
-            }
-            p = i + 1
-        }
-        return nil
-    }
-
     /// The first index of `byte` in `base[from..<to]`. Most fields are short, so the
     /// first `inlineBytes` are searched inline — 16 at a time with SSE2 on x86_64
     /// (`pcmpeqb` + `pmovmskb`: the lowest set bit of the mask is the first match),
@@ -90,15 +59,6 @@ enum FieldSearch {
     #else
     static let inlineBytes = 64
     #endif
-
-    /// Whether bytes 1..<count of `a` and `b` agree (byte 0 was found by memchr).
-    /// Short literals (the usual `" `, ` [`, `] "`) are compared inline.
-    @inline(__always)
-    private static func restMatches(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ count: Int) -> Bool {
-        guard count <= 8 else { return memcmp(a + 1, b + 1, count - 1) == 0 }
-        for k in 1..<count where a[k] != b[k] { return false }
-        return true
-    }
 
     /// Whether the run of `\` that ends right before `index` (not reaching
     /// before `notBefore`) has even length.
