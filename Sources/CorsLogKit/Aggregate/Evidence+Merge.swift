@@ -5,10 +5,13 @@ extension Evidence {
     /// commutative while no cap is reached; beyond `capacity` origins the
     /// least-requested are dropped, as the collector does, and `originCap` says so.
     package mutating func merge(_ other: Evidence, capacity: Int) {
-        let added = other.origins.keys.reduce(0) { $0 + (origins[$1] == nil ? 1 : 0) }
+        let added = other.origins.keys.reduce(0) { $0 + (origins.position(of: $1) == nil ? 1 : 0) }
         if origins.count + added > capacity {
             mergeKeepingMostRequested(other.origins, keeping: capacity / 2)
+        } else if origins.isEmpty {
+            origins = other.origins
         } else {
+            if origins.values.capacity < origins.count + added { origins.reserveCapacity(origins.count + added) }
             for (origin, stats) in other.origins {
                 origins[origin, default: OriginStats()].merge(stats)
             }
@@ -31,27 +34,39 @@ extension Evidence {
     /// Merges `theirs` when the union has more origins than the cap: keeps the `keep`
     /// most-requested origins of the union (ties by name, so the result does not depend on
     /// the order summaries came in), as merging all and dropping the rest would — but ranks
-    /// the union by request counts alone and builds only what is kept, so a merge at the cap
-    /// never holds a dictionary of both sides' origins (at 20,000 a side that was 17 MB of
-    /// table plus a 10 MB sorted copy of it).
-    private mutating func mergeKeepingMostRequested(_ theirs: [Origin: OriginStats], keeping keep: Int) {
-        var ranked: [(requests: Int, origin: Origin)] = []
+    /// the union by request counts alone and keeps its own entries in place, so a merge at
+    /// the cap never holds a table of both sides' origins.
+    private mutating func mergeKeepingMostRequested(_ theirs: OriginTable, keeping keep: Int) {
+        // Each origin of the union once: its position here and there (-1: absent).
+        var ranked: [(requests: Int, origin: Origin, mine: Int32, theirs: Int32)] = []
         ranked.reserveCapacity(origins.count + theirs.count)
-        for (origin, stats) in origins { ranked.append((stats.requests + (theirs[origin]?.requests ?? 0), origin)) }
-        for (origin, stats) in theirs where origins[origin] == nil { ranked.append((stats.requests, origin)) }
+        for (p, origin) in origins.keys.enumerated() {
+            let q = theirs.position(of: origin)
+            ranked.append((origins[at: p].requests + (q.map { theirs[at: $0].requests } ?? 0), origin,
+                           Int32(p), q.map { Int32($0) } ?? -1))
+        }
+        for (q, origin) in theirs.keys.enumerated() where origins.position(of: origin) == nil {
+            ranked.append((theirs[at: q].requests, origin, -1, Int32(q)))
+        }
         ranked.sort { $0.requests != $1.requests ? $0.requests > $1.requests : $0.origin < $1.origin }
-        for dropped in ranked.dropFirst(keep) {
-            originCap.evictedOrigins += 1
-            originCap.evictedRequests += dropped.requests
+        var keepMine = [Bool](repeating: false, count: origins.count)
+        var keepTheirs = [Bool](repeating: false, count: theirs.count)
+        for (rank, entry) in ranked.enumerated() {
+            if rank < keep {
+                if entry.mine >= 0 { keepMine[Int(entry.mine)] = true }
+                if entry.theirs >= 0 { keepTheirs[Int(entry.theirs)] = true }
+            } else {
+                originCap.evictedOrigins += 1
+                originCap.evictedRequests += entry.requests
+            }
         }
         originCap.prunes += 1
-        let kept = Set(ranked.prefix(keep).lazy.map(\.origin))
         ranked = []
-        var result: [Origin: OriginStats] = Dictionary(minimumCapacity: kept.count)
-        for (origin, stats) in origins where kept.contains(origin) { result[origin] = stats }
-        origins = [:]
-        for (origin, stats) in theirs where kept.contains(origin) { result[origin, default: OriginStats()].merge(stats) }
-        origins = result
+        origins.removeAll { !keepMine[$0] }
+        keepMine = []
+        for (q, (origin, stats)) in theirs.enumerated() where keepTheirs[q] {
+            origins[origin, default: OriginStats()].merge(stats)
+        }
     }
 }
 

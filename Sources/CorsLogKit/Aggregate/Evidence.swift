@@ -12,7 +12,7 @@ package enum OriginSource: String, Sendable, Codable {
 package struct Evidence: Sendable {
     package var source: OriginSource
     /// Tracked origins and what was seen for each.
-    package var origins: [Origin: OriginStats] = [:]
+    package var origins = OriginTable()
     /// Requests with `Origin: null`.
     package var null = OriginStats()
     /// Origin values that are not origins (never proposable).

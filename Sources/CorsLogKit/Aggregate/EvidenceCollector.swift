@@ -31,13 +31,12 @@ package struct EvidenceCollector {
     /// Raw Origin values resolved (emptied at each prune): the default 32,768 entries hold every
     /// value up to the default cap of 20,000 tracked origins (a 1.5 MB table).
     private var cache: ByteKeyTable
-    private var tracked: [Origin] = []
-    private var stats: [OriginStats] = []
+    /// The tracked origins and their statistics (handed over whole by `finish`).
+    private var table = OriginTable()
     private var isSite: [Bool] = []
     /// `host[:port]` of each tracked origin, lower-case bytes, for comparing with the Host field
     /// (empty when `sites` are given: then `isSite` decides).
     private var authority: [[UInt8]] = []
-    private var index: [Origin: Int32] = [:]
     /// Raw `Access-Control-Request-Headers` values, parsed once each (a bounded cache).
     private var headerListCache: ByteKeyTable
     private var headerLists: [HeaderList] = []
@@ -103,12 +102,12 @@ package struct EvidenceCollector {
         }
         let i = Int(code)
         if isSameOrigin(i, host: f.host) {
-            stats[i].sameOriginRequests += 1
+            table[at: i].sameOriginRequests += 1
             evidence.sameOriginRequests += 1
             return
         }
         noteAnswerField(f)
-        let (preflight, day, client) = Self.record(f, into: &stats[i], hasRequestMethodField: hasRequestMethodField, echoOf: raw)
+        let (preflight, day, client) = Self.record(f, into: &table[at: i], hasRequestMethodField: hasRequestMethodField, echoOf: raw)
         if preflight && !f.requestHeadersHeader.isEmpty {
             let hash = f.precomputed?.requestHeadersHash ?? f.requestHeadersHeader.tableHash
             noteRequestedHeaders(f.requestHeadersHeader, hash: hash, client: client, day: day, into: i)
@@ -147,27 +146,24 @@ package struct EvidenceCollector {
             headerListCache.insert(value, hash: hash, value: Int32(listIndex))
         }
         let list = headerLists[listIndex]
-        for name in list.names { stats[i].noteRequestedHeader(name, client: client, day: day) }
-        stats[i].invalidRequestedHeaders += list.invalid
+        for name in list.names { table[at: i].noteRequestedHeader(name, client: client, day: day) }
+        table[at: i].invalidRequestedHeaders += list.invalid
     }
 
-    /// The evidence gathered. Consumes the collector: its caches and index are released
-    /// before the origins' dictionary is built, so the two never peak together (with a
-    /// full table of 20,000 origins that is several MiB); a caller that wants to go on
-    /// collecting keeps a copy.
+    /// The evidence gathered. Consumes the collector: its caches are released and its
+    /// table of origins becomes the evidence's as it stands (no copy); a caller that wants
+    /// to go on collecting keeps a copy.
     package consuming func finish() -> Evidence {
         cache = ByteKeyTable(maxEntries: 0, maxArenaBytes: 0)
         headerListCache = ByteKeyTable(maxEntries: 0, maxArenaBytes: 0)
         headerLists = []
-        index = [:]
         authority = []
         isSite = []
         var e = evidence
         evidence = Evidence(source: source)
-        e.origins.reserveCapacity(e.origins.count + tracked.count)
-        for (i, o) in tracked.enumerated() {
-            e.origins[o] = stats[i]
-        }
+        e.origins = table
+        table = OriginTable()
+        e.origins.shrinkToFit()
         return e
     }
 
@@ -182,16 +178,13 @@ package struct EvidenceCollector {
             let ordinal = OriginRejection.allCases.firstIndex(of: reason) ?? 0
             return Self.invalidBase - Int32(ordinal)
         case .origin(let origin):
-            if let i = index[origin] { return i }
-            if tracked.count >= capacity { prune() }
-            if tracked.count == Self.reserveAt { reserveTracked() }
-            let i = Int32(tracked.count)
-            tracked.append(origin)
-            stats.append(OriginStats())
+            if let i = table.position(of: origin) { return Int32(i) }
+            if table.count >= capacity { prune() }
+            if table.count == Self.reserveAt { reserveTracked() }
+            let i = Int32(table.append(origin, OriginStats()))
             isSite.append(sites.contains(origin))
             // With sites given, same-origin is `isSite`: no authority to compare (and no allocation).
             authority.append(sites.isEmpty ? Array((origin.host + (origin.port.map { ":\($0)" } ?? "")).utf8) : [])
-            index[origin] = i
             evidence.originCap.distinctOrigins.insert(Self.hash(origin.serialized))
             return i
         }
@@ -201,18 +194,18 @@ package struct EvidenceCollector {
     /// entries move to the front of the same arrays (their order unchanged), so
     /// no second copy of the tracked state exists at any time.
     private mutating func prune() {
-        var counts = stats.map(\.requests)
+        var counts = table.values.map(\.requests)
         counts.sort()
         let threshold = counts[counts.count / 2]
         counts = []
         var kept = 0
-        for i in tracked.indices {
-            if stats[i].requests > threshold || protected.contains(tracked[i]) {
+        for i in 0..<table.count {
+            if table[at: i].requests > threshold || protected.contains(table.keys[i]) {
                 moveTracked(i, to: kept)
                 kept += 1
             } else {
                 evidence.originCap.evictedOrigins += 1
-                evidence.originCap.evictedRequests += stats[i].requests
+                evidence.originCap.evictedRequests += table[at: i].requests
             }
         }
         // Everything had the same count: drop the older half instead of nothing.
@@ -220,23 +213,21 @@ package struct EvidenceCollector {
             let keep = capacity / 2
             var survivors = keep
             for i in keep..<kept {
-                if protected.contains(tracked[i]) {
+                if protected.contains(table.keys[i]) {
                     moveTracked(i, to: survivors)
                     survivors += 1
                 } else {
                     evidence.originCap.evictedOrigins += 1
-                    evidence.originCap.evictedRequests += stats[i].requests
+                    evidence.originCap.evictedRequests += table[at: i].requests
                 }
             }
             kept = survivors
         }
-        let dropped = tracked.count - kept
-        tracked.removeLast(dropped)
-        stats.removeLast(dropped)
+        let dropped = table.count - kept
+        table.removeLast(dropped)
         isSite.removeLast(dropped)
         authority.removeLast(dropped)
-        index.removeAll(keepingCapacity: true)
-        for (i, o) in tracked.enumerated() { index[o] = Int32(i) }
+        table.rebuildIndex()
         cache.removeAll()
         evidence.originCap.prunes += 1
     }
@@ -244,8 +235,7 @@ package struct EvidenceCollector {
     /// Moves tracked entry `i` to position `j` (`j <= i`), the old entry at `j` to `i`.
     private mutating func moveTracked(_ i: Int, to j: Int) {
         guard i != j else { return }
-        tracked.swapAt(i, j)
-        stats.swapAt(i, j)
+        table.swapAt(i, j)
         isSite.swapAt(i, j)
         authority.swapAt(i, j)
     }
@@ -253,11 +243,9 @@ package struct EvidenceCollector {
     /// Reserves the tracked arrays for the whole cap once an input has many
     /// origins, so they do not grow by doubling past it.
     private mutating func reserveTracked() {
-        tracked.reserveCapacity(capacity)
-        stats.reserveCapacity(capacity)
+        table.reserveCapacity(capacity)
         isSite.reserveCapacity(capacity)
         authority.reserveCapacity(capacity)
-        index.reserveCapacity(capacity)
     }
 
     // MARK: - Per-line helpers
@@ -268,7 +256,7 @@ package struct EvidenceCollector {
         let a = authority[i]
         var n = host.count
         // "api.example.com:443" names the same host as an https origin without a port.
-        if n > a.count, host[a.count] == UInt8(ascii: ":"), tracked[i].port == nil {
+        if n > a.count, host[a.count] == UInt8(ascii: ":"), table.keys[i].port == nil {
             n = a.count
         }
         guard n == a.count else { return false }

@@ -39,12 +39,12 @@ import Testing
             a.origins[origin("https://both\(i).example")] = stats(2, day: 20_000, client: UInt64(200 + i))
             b.origins[origin("https://both\(i).example")] = stats(1 + i % 3, day: 20_002, client: UInt64(300 + i))
         }
-        let expected = reference(a.origins, b.origins, keep: capacity / 2)
+        let expected = reference(a.origins.dictionary, b.origins.dictionary, keep: capacity / 2)
         let unionCount = 14 + 14 + 8
         var merged = a
         merged.merge(b, capacity: capacity)
         if unionCount > capacity {
-            #expect(merged.origins == expected.kept)
+            #expect(merged.origins.dictionary == expected.kept)
             #expect(merged.originCap.evictedOrigins == expected.evicted)
             #expect(merged.originCap.evictedRequests == expected.evictedRequests)
             #expect(merged.originCap.prunes == 1)
