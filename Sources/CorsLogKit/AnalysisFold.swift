@@ -26,6 +26,14 @@ struct AnalysisFold {
         self.options = options
     }
 
+    /// Whether a file read so far held at least half the origin cap (10,000 origins by
+    /// default; `AnalysisOptions.manyOrigins`): files like it cost 15 to 30 MiB each while
+    /// they are read, so the analyzer
+    /// reads the ones after it one at a time instead of side by side — the same evidence
+    /// (a file's is the same however it is read), in about the memory of one such file
+    /// beside the total rather than one per core.
+    private(set) var holdsManyOrigins = false
+
     /// Adds the next file's outcome (files in order).
     mutating func add(_ outcome: consuming FileOutcome) {
         let outcome = outcome
@@ -36,6 +44,8 @@ struct AnalysisFold {
         if input.inflate == nil { input.inflate = outcome.read.inflate }
         reads.append(outcome.read)
         linesParsedAhead += outcome.linesParsedAhead
+        let origins = outcome.evidence?.origins.count ?? outcome.days.values.reduce(0) { $0 + $1.origins.count }
+        if origins >= options.manyOrigins { holdsManyOrigins = true }
         if options.byDay {
             for (day, e) in outcome.days.sorted(by: { $0.key < $1.key }) {
                 if days[day] == nil { days[day] = e } else { days[day]!.merge(e, capacity: options.maxOrigins) }

@@ -42,8 +42,14 @@ package struct AnalysisOptions: Sendable {
     package var parseThreads = 0
     /// Lines handed to a parse thread at a time, in bytes; results do not depend on it.
     package var parseBatchBytes = ParseAhead.defaultBatchBytes
+    /// Origins in one file from which the files after it are read one at a time rather than
+    /// side by side (nil: half of `maxOrigins`, at least 1,000); results do not depend on it.
+    package var sideBySideOriginLimit: Int? = nil
 
     package init(paths: [String]) { self.paths = paths }
+
+    /// See `sideBySideOriginLimit`.
+    var manyOrigins: Int { sideBySideOriginLimit ?? max(maxOrigins / 2, 1_000) }
 }
 
 /// When a file is decoded on a thread of its own (`AnalysisOptions.decodeThread`).
@@ -278,25 +284,33 @@ package enum Analyzer {
         // The rest, with the format known: in parallel unless an observer must see the lines in order.
         if let format, next < files.count {
             let rest = Array(next..<files.count)
+            func sideBySide() -> Bool {
+                min(rest.count, cores, Self.maxFilesSideBySide) > 1 && onLine == nil
+                    && rest.count >= min(cores, Self.maxFilesSideBySide) && !fold.holdsManyOrigins
+            }
             let workers = min(rest.count, cores, Self.maxFilesSideBySide)
-            if workers <= 1 || onLine != nil || rest.count < min(cores, Self.maxFilesSideBySide) {
-                // One file at a time (fewer files than cores, or an observer that must see
-                // the lines in order): its lines parsed ahead on the other cores.
-                for i in rest {
-                    let (reader, aheadWorkers) = plan(files[i].path, alone: true)
-                    fold.add(readWhole(files[i], index: i, format: format, options: options, reader: reader,
-                                       observer: onLine, progress: progress, aheadWorkers: aheadWorkers))
-                }
-            } else {
+            var oneAtATime = rest
+            if sideBySide() {
                 // One worker per core (at most `maxFilesSideBySide`), each file folded in as soon
-                // as the ones before it are: at most `workers` files in the making or waiting.
+                // as the ones before it are: at most `workers` files in the making or waiting —
+                // until a file holds many origins (see `holdsManyOrigins`): the files after it
+                // are read one at a time.
+                let first = rest[0]
                 let readers = rest.map { plan(files[$0].path, alone: false).reader }
-                ParallelMap.forEachInOrder(rest, workers: workers, window: workers) { i in
-                    readWhole(files[i], index: i, format: format, options: options, reader: readers[i - rest[0]],
+                oneAtATime = ParallelMap.forEachInOrder(rest, workers: workers, window: workers) { i in
+                    readWhole(files[i], index: i, format: format, options: options, reader: readers[i - first],
                               observer: nil, progress: progress)
                 } consume: { _, outcome in
                     fold.add(outcome)
+                    return !fold.holdsManyOrigins
                 }
+            }
+            // One file at a time (fewer files than cores, an observer that must see the lines
+            // in order, or files with many origins): its lines parsed ahead on the other cores.
+            for i in oneAtATime {
+                let (reader, aheadWorkers) = plan(files[i].path, alone: true)
+                fold.add(readWhole(files[i], index: i, format: format, options: options, reader: reader,
+                                   observer: onLine, progress: progress, aheadWorkers: aheadWorkers))
             }
         }
         return try fold.finish(format: format, detection: detection)

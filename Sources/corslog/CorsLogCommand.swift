@@ -29,6 +29,12 @@ struct CorsLogCommand: ParsableCommand {
         version: CorsLogVersion.current,
         subcommands: [Analyze.self, Check.self, Verify.self, Propose.self, Render.self, Merge.self, LogFormatCommand.self]
     )
+
+    /// One malloc arena for all threads (see `MallocArenas`), then the usual entry.
+    static func main() {
+        MallocArenas.useOne()
+        main(nil)
+    }
 }
 
 /// Runs a library call, turning its error into a message and corslog's exit code.

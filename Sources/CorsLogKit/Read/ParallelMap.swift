@@ -9,22 +9,34 @@ import Foundation
 /// what `consume` keeps:
 /// reading a rotated set of any length holds the evidence of at most that many files
 /// (the analyzer folds each into the total as it comes).
+///
+/// `consume` returns false to stop: no item is started after that, the ones already
+/// started are still consumed (their answers ignored), and the items never started are
+/// returned, in order, for the caller to do otherwise.
 enum ParallelMap {
+    @discardableResult
     static func forEachInOrder<R: Sendable>(_ items: [Int], workers: Int, window: Int,
                                             _ body: @escaping @Sendable (Int) -> R,
-                                            consume: (Int, R) -> Void) {
-        guard !items.isEmpty else { return }
+                                            consume: (Int, R) -> Bool) -> [Int] {
+        guard !items.isEmpty else { return [] }
         let shared = Shared<R>(items, window: max(window, 1))
         let threads = (0..<max(1, min(workers, items.count))).map { _ in
             WorkerThread {
                 while let (position, item) = shared.take() { shared.put(position, body(item)) }
             }
         }
-        for position in items.indices {
-            consume(items[position], shared.result(at: position))
+        var position = 0
+        var going = true
+        while position < items.count, let result = shared.result(at: position) {
+            if !consume(items[position], result) && going {
+                going = false
+                shared.stop()
+            }
             shared.consumed(position)
+            position += 1
         }
         for t in threads { t.join() }
+        return Array(items[position...])
     }
 
     private final class Shared<R: Sendable>: @unchecked Sendable {
@@ -35,6 +47,7 @@ enum ParallelMap {
         private let window: Int
         private var next = 0
         private var consumed = 0
+        private var stopped = false
         private var results: [Int: R] = [:]
 
         init(_ items: [Int], window: Int) {
@@ -46,8 +59,8 @@ enum ParallelMap {
         func take() -> (Int, Int)? {
             condition.lock()
             defer { condition.unlock() }
-            while next < items.count && next >= consumed + window { condition.wait() }
-            guard next < items.count else { return nil }
+            while !stopped && next < items.count && next >= consumed + window { condition.wait() }
+            guard !stopped && next < items.count else { return nil }
             next += 1
             return (next - 1, items[next - 1])
         }
@@ -59,12 +72,24 @@ enum ParallelMap {
             condition.broadcast()
         }
 
-        /// Waits for the result at `position` (the next to be consumed) and takes it.
-        func result(at position: Int) -> R {
+        /// Waits for the result at `position` (the next to be consumed) and takes it; nil
+        /// once stopped for a position no worker took.
+        func result(at position: Int) -> R? {
             condition.lock()
             defer { condition.unlock() }
-            while results[position] == nil { condition.wait() }
+            while results[position] == nil {
+                if stopped && position >= next { return nil }
+                condition.wait()
+            }
             return results.removeValue(forKey: position)!
+        }
+
+        /// No item is taken from now on.
+        func stop() {
+            condition.lock()
+            defer { condition.unlock() }
+            stopped = true
+            condition.broadcast()
         }
 
         /// `consume` is done with the result at `position`: the window moves on (a result

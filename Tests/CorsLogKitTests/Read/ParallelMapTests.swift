@@ -30,15 +30,39 @@ import Testing
             seen.append(item)
             usleep(500)
             alive.consumed()
+            return true
         }
         #expect(seen == items)
         #expect(alive.peak <= window, "\(alive.peak) results at once with a window of \(window)")
         #expect(alive.peak >= 1)
     }
 
+    /// Stopping: nothing starts after the answer, what had started is still consumed in
+    /// order, and the rest come back untouched — the analyzer reads those one at a time.
+    @Test(arguments: [(2, 2), (4, 4), (3, 2)])
+    func stoppingHandsBackTheItemsNotStarted(workers: Int, window: Int) {
+        let items = Array(0..<20)
+        let started = Mutex<[Int]>([])
+        var seen: [Int] = []
+        let rest = ParallelMap.forEachInOrder(items, workers: workers, window: window) { item in
+            started.withLock { $0.append(item) }
+            usleep(UInt32((item * 7919) % 3) * 1_000)
+            return item
+        } consume: { item, result in
+            #expect(result == item)
+            seen.append(item)
+            return item < 5
+        }
+        // Item 5 said stop; at most `window - 1` items after it had been started.
+        #expect(seen.first == 0 && seen.count >= 6 && seen.count <= 5 + window)
+        #expect(seen == Array(0..<seen.count))
+        #expect(rest == Array(seen.count..<20))
+        #expect(started.withLock { $0.sorted() } == seen)
+    }
+
     @Test func noItemsCallsNothing() {
         var calls = 0
-        ParallelMap.forEachInOrder([], workers: 4, window: 2) { $0 } consume: { _, _ in calls += 1 }
+        ParallelMap.forEachInOrder([], workers: 4, window: 2) { $0 } consume: { _, _ in calls += 1; return true }
         #expect(calls == 0)
     }
 }

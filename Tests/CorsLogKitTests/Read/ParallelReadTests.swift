@@ -77,7 +77,7 @@ import Testing
     static func report(_ paths: [String], threads: Int, decodeThread: DecodeThread, inflate: InflateChoice,
                        blockSize: Int = 1 << 20, detect: Bool = false, byDay: Bool = false,
                        parseThreads: Int = 0, parseBatchBytes: Int = ParseAhead.defaultBatchBytes,
-                       expectAhead: Bool? = nil, maxLineBytes: Int = 4096) throws -> String {
+                       expectAhead: Bool? = nil, maxLineBytes: Int = 4096, sideBySideOriginLimit: Int? = nil) throws -> String {
         var options = AnalysisOptions(paths: paths)
         if !detect { options.format = .given(LogFormat.preset("nginx-cors")!) }
         options.sites = [origin("https://api.example.com")]
@@ -90,6 +90,7 @@ import Testing
         options.byDay = byDay
         options.parseThreads = parseThreads
         options.parseBatchBytes = parseBatchBytes
+        options.sideBySideOriginLimit = sideBySideOriginLimit
         let run = try Analyzer.run(options, files: paths.map { FileToRead(path: $0) })
         if let expectAhead {
             #expect((run.linesParsedAhead > 0) == expectAhead, "lines parsed ahead: \(run.linesParsedAhead)")
@@ -143,6 +144,31 @@ import Testing
             let r = try Self.report(paths, threads: threads, decodeThread: decodeThread, inflate: inflate,
                                     blockSize: blockSize, detect: detect)
             #expect(r == reference, "\(name) differs from the single-threaded zlib report")
+        }
+    }
+
+    /// Files side by side until one holds many origins (`sideBySideOriginLimit`), the ones
+    /// not yet started then one at a time, their lines parsed ahead on the other cores: the
+    /// same report as one thread gives.
+    @Test func filesWithManyOriginsStopTheSideBySideReading() throws {
+        let (dir, set) = try Self.writeSet()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // A first file of one origin, below the limit of 2; every file of the set is above it
+        // (with 2 threads the tiny file and the set's first are read side by side, then the
+        // rest one at a time).
+        let tiny = dir.appendingPathComponent("access.log.9")
+        let few = Self.lines(file: 7, count: 400).split(separator: UInt8(ascii: "\n"))
+            .filter { String(decoding: $0, as: UTF8.self).contains("\"https://app0.example.com\"") }.prefix(3)
+        #expect(few.count == 3)
+        try Data(few.flatMap { $0 + [UInt8(ascii: "\n")] }).write(to: tiny)
+        let paths = [tiny.path] + set
+        let reference = try Self.report(paths, threads: 1, decodeThread: .never, inflate: .zlib, sideBySideOriginLimit: 2)
+        for threads in [2, 3, 4] {
+            // 4 threads: the first four files start side by side, the tiny one is consumed and
+            // the fifth file starts too; fewer: files wait and are read one at a time, parsed ahead.
+            let r = try Self.report(paths, threads: threads, decodeThread: .auto, inflate: .zlib,
+                                    expectAhead: threads < 4, sideBySideOriginLimit: 2)
+            #expect(r == reference, "\(threads) threads differ from the single-threaded report")
         }
     }
 
