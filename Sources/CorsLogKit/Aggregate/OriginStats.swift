@@ -177,9 +177,14 @@ package struct OriginStats: Sendable, Equatable {
 struct HeaderSlot: Sendable, Equatable {
     var name: HeaderName
     var count = 0
+    // `clients` (9 bytes) before `lastDay` (4): the two fill 16 bytes, not 24.
+    var clients = SmallDistinct()
     /// The last UTC day a preflight asked for it (`MethodTable.never` when the log has no time).
     var lastDay = MethodTable.never
-    var clients = SmallDistinct()
+
+    init(name: HeaderName, count: Int = 0, lastDay: Int32 = MethodTable.never, clients: SmallDistinct = SmallDistinct()) {
+        self.name = name; self.count = count; self.lastDay = lastDay; self.clients = clients
+    }
 }
 
 /// Counts per method, only for the methods seen: a small array searched by
@@ -191,9 +196,14 @@ struct MethodTable: Sendable {
     struct Entry: Sendable, Equatable {
         var requests = 0
         var preflights = 0
+        // `clients` (9 bytes) before `lastDay` (4): the two fill 16 bytes, not 24.
+        var clients = SmallDistinct()
         /// The last UTC day it was used or asked for (`never` when the log has no time).
         var lastDay = MethodTable.never
-        var clients = SmallDistinct()
+
+        init(requests: Int = 0, preflights: Int = 0, lastDay: Int32 = MethodTable.never, clients: SmallDistinct = SmallDistinct()) {
+            self.requests = requests; self.preflights = preflights; self.lastDay = lastDay; self.clients = clients
+        }
     }
     private struct Slot: Sendable {
         var ordinal: UInt8
@@ -317,18 +327,49 @@ package struct AllowOriginAnswers: Sendable, Equatable {
 }
 
 /// Distinct 64-bit hashes, exactly, up to `limit`; beyond it the count stays at
-/// `limit` ("at least").
+/// `limit` ("at least"). One hash is held inline (most names and methods come
+/// from one client: no allocation), more in an array.
 package struct SmallDistinct: Sendable, Equatable {
     static let limit = 16
-    private var hashes: [UInt64] = []
+    private enum Storage: Sendable {
+        case none
+        case one(UInt64)
+        /// Two or more, in the order they came.
+        case many([UInt64])
+    }
+    private var storage = Storage.none
 
     package init() {}
 
-    package var count: Int { hashes.count }
+    package var count: Int {
+        switch storage {
+        case .none: 0
+        case .one: 1
+        case .many(let a): a.count
+        }
+    }
+
+    /// The hashes, in the order they came.
+    private var hashes: [UInt64] {
+        switch storage {
+        case .none: []
+        case .one(let h): [h]
+        case .many(let a): a
+        }
+    }
 
     package mutating func insert(_ h: UInt64) {
-        guard hashes.count < Self.limit, !hashes.contains(h) else { return }
-        hashes.append(h)
+        switch storage {
+        case .none:
+            storage = .one(h)
+        case .one(let first):
+            if first != h { storage = .many([first, h]) }
+        case .many(var a):
+            guard a.count < Self.limit, !a.contains(h) else { return }
+            storage = .none  // `a` is the array's only reference while it grows
+            a.append(h)
+            storage = .many(a)
+        }
     }
 
     package mutating func merge(_ o: SmallDistinct) {

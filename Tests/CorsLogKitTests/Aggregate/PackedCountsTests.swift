@@ -1,4 +1,5 @@
 import Testing
+import Foundation
 @testable import CorsLogKit
 
 /// `PackedCounts` (an origin's requests per day and preflights per status, as sorted
@@ -132,5 +133,37 @@ import Testing
         s.setRequests(9, onDay: -3)
         #expect(s.preflightStatuses[100] == nil)
         #expect(s.dailyRequests == [-3: 9])
+    }
+}
+
+/// `SmallDistinct` holds one hash inline and more in an array: the counts, the cap
+/// and equality are those of a set of at most `limit` values.
+@Suite struct SmallDistinctFormsTests {
+    @Test func oneTwoAndManyValuesCountLikeASet() throws {
+        var s = SmallDistinct(), seen: Set<UInt64> = []
+        #expect(s.count == 0)
+        for h: UInt64 in [7, 7, 3, 7, 3, 9] + (100..<130).map(UInt64.init) {
+            s.insert(h)
+            if seen.count < SmallDistinct.limit { seen.insert(h) }
+            #expect(s.count == seen.count)
+        }
+        #expect(s.count == SmallDistinct.limit)
+        var one = SmallDistinct(), again = SmallDistinct()
+        one.insert(5)
+        again.insert(5); again.insert(5)
+        #expect(one == again)
+        var two = one
+        two.insert(6)
+        #expect(one.count == 1)   // a copy is not changed by the other
+        #expect(two.count == 2)
+        var other = SmallDistinct()
+        other.insert(6); other.insert(5)
+        #expect(two == other)
+        var merged = SmallDistinct()
+        merged.merge(one); merged.merge(other)
+        #expect(merged == two)
+        let back = try JSONDecoder().decode(SmallDistinct.self, from: JSONEncoder().encode(other))
+        #expect(back == two)
+        #expect(String(decoding: try JSONEncoder().encode(other), as: UTF8.self) == #"["0000000000000005","0000000000000006"]"#)
     }
 }
