@@ -7,36 +7,70 @@ import Foundation
 /// Exactness where it matters: the decisions compare small counts with
 /// `--min-clients`, and those stay exact. Merging two counters is associative and
 /// commutative, so summaries from several hosts combine.
+///
+/// One array of words holds either form (8 bytes inline, one allocation): up to
+/// `exactLimit` values, the distinct hashes sorted (a binary search per line; one
+/// client costs a 40-byte allocation where a `Set` cost about 100), or exactly
+/// `sketchWords` words, the 1024 one-byte registers packed eight to a word
+/// (register `i` is byte `i % 8`, least significant first, of word `i / 8`).
 package struct DistinctCounter: Sendable, Equatable {
     static let exactLimit = 64
     static let precision = 10
-    private var exact: Set<UInt64> = []
-    private var registers: [UInt8]? = nil
+    static let registerCount = 1 << precision
+    static let sketchWords = registerCount / 8
+    private var words: [UInt64] = []
 
     package init() {}
 
     package mutating func insert(_ hash: UInt64) {
-        if registers != nil {
+        let n = words.count
+        if n == Self.sketchWords {
             addToSketch(hash)
             return
         }
-        exact.insert(hash)
-        if exact.count > Self.exactLimit {
-            registers = Array(repeating: 0, count: 1 << Self.precision)
-            for h in exact { addToSketch(h) }
-            exact = []
+        let i = insertionIndex(hash)
+        if i < n && words[i] == hash { return }
+        if n == Self.exactLimit {
+            startSketch()
+            addToSketch(hash)
+        } else {
+            words.insert(hash, at: i)
         }
     }
 
-    package var isExact: Bool { registers == nil }
+    /// The first index of the sorted exact values whose value is not below `hash`.
+    private func insertionIndex(_ hash: UInt64) -> Int {
+        words.withUnsafeBufferPointer { buf in
+            // safe because: only indices below `buf.count` are read, inside this closure.
+            var lo = 0, hi = buf.count
+            while lo < hi {
+                let mid = (lo + hi) >> 1
+                if buf[mid] < hash { lo = mid + 1 } else { hi = mid }
+            }
+            return lo
+        }
+    }
+
+    package var isExact: Bool { words.count != Self.sketchWords }
+
+    /// The registers of the sketch, in index order (all zero while exact).
+    private var registers: [UInt8] {
+        guard !isExact else { return Array(repeating: 0, count: Self.registerCount) }
+        return (0..<Self.registerCount).map { register($0) }
+    }
+
+    private func register(_ i: Int) -> UInt8 {
+        UInt8(truncatingIfNeeded: words[i >> 3] >> UInt64((i & 7) * 8))
+    }
 
     /// The number of distinct values (exact while `isExact`).
     package var count: Int {
-        guard let registers else { return exact.count }
-        let m = Double(registers.count)
+        guard !isExact else { return words.count }
+        let m = Double(Self.registerCount)
         var sum = 0.0
         var zeros = 0
-        for r in registers {
+        for i in 0..<Self.registerCount {
+            let r = register(i)
             sum += 1.0 / Double(UInt64(1) << UInt64(r))
             if r == 0 { zeros += 1 }
         }
@@ -49,24 +83,36 @@ package struct DistinctCounter: Sendable, Equatable {
     }
 
     package mutating func merge(_ other: DistinctCounter) {
-        if let theirs = other.registers {
-            if registers == nil {
-                registers = Array(repeating: 0, count: 1 << Self.precision)
-                for h in exact { addToSketch(h) }
-                exact = []
+        if !other.isExact {
+            if isExact { startSketch() }
+            for i in 0..<Self.sketchWords where other.words[i] != 0 {
+                var w = words[i]
+                let o = other.words[i]
+                for b in stride(from: UInt64(0), to: 64, by: 8) where (o >> b) & 0xFF > (w >> b) & 0xFF {
+                    w = (w & ~(0xFF << b)) | (o & (0xFF << b))
+                }
+                words[i] = w
             }
-            for i in theirs.indices where theirs[i] > registers![i] { registers![i] = theirs[i] }
         } else {
-            for h in other.exact { insert(h) }
+            for h in other.words { insert(h) }
         }
+    }
+
+    /// Turns the exact values into a sketch holding them.
+    private mutating func startSketch() {
+        let exact = words
+        words = Array(repeating: 0, count: Self.sketchWords)
+        for h in exact { addToSketch(h) }
     }
 
     private mutating func addToSketch(_ hash: UInt64) {
         let h = Self.mix(hash)
         let index = Int(h >> UInt64(64 - Self.precision))
         let rest = (h << UInt64(Self.precision)) | (1 << UInt64(Self.precision - 1))
-        let rank = UInt8(rest.leadingZeroBitCount + 1)
-        if rank > registers![index] { registers![index] = rank }
+        let rank = UInt64(rest.leadingZeroBitCount + 1)
+        let shift = UInt64((index & 7) * 8)
+        let w = words[index >> 3]
+        if rank > (w >> shift) & 0xFF { words[index >> 3] = (w & ~(0xFF << shift)) | (rank << shift) }
     }
 
     /// A 64-bit finaliser (splitmix64) so that FNV's weak high bits spread.
@@ -84,10 +130,10 @@ extension DistinctCounter: Codable {
     /// `{"exact": ["hex", …]}` (sorted) or `{"registers": "base64"}`.
     package func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
-        if let registers {
+        if !isExact {
             try c.encode(Data(registers).base64EncodedString(), forKey: .registers)
         } else {
-            try c.encode(exact.sorted().map(HashText.hex), forKey: .exact)
+            try c.encode(words.map(HashText.hex), forKey: .exact)
         }
     }
 
@@ -95,19 +141,20 @@ extension DistinctCounter: Codable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init()
         if let text = try c.decodeIfPresent(String.self, forKey: .registers) {
-            guard let data = Data(base64Encoded: text), data.count == 1 << Self.precision,
+            guard let data = Data(base64Encoded: text), data.count == Self.registerCount,
                   data.allSatisfy({ $0 <= 64 - Self.precision + 1 }) else {
                 throw DecodingError.dataCorruptedError(forKey: .registers, in: c,
-                    debugDescription: "expected \(1 << Self.precision) HyperLogLog registers in base64")
+                    debugDescription: "expected \(Self.registerCount) HyperLogLog registers in base64")
             }
-            registers = Array(data)
+            words = Array(repeating: 0, count: Self.sketchWords)
+            for (i, r) in data.enumerated() { words[i >> 3] |= UInt64(r) << UInt64((i & 7) * 8) }
         } else {
             let hashes = try c.decode([String].self, forKey: .exact)
             guard hashes.count <= Self.exactLimit else {
                 throw DecodingError.dataCorruptedError(forKey: .exact, in: c,
                     debugDescription: "more than \(Self.exactLimit) exact values")
             }
-            for h in hashes { exact.insert(try HashText.parse(h, in: c, key: .exact)) }
+            for h in hashes { insert(try HashText.parse(h, in: c, key: .exact)) }
         }
     }
 }

@@ -8,7 +8,8 @@ package struct OriginStats: Sendable, Equatable {
     /// Requests of this origin that reached a host equal to the origin: the
     /// browser treats those as same-origin, so they need no CORS header.
     package var sameOriginRequests = 0
-    package var preflightStatuses: [Int: Int] = [:]
+    /// Preflights per response status (-1: no status), in a few bytes (`PackedCounts`).
+    var preflightStatusCounts = PackedCounts()
     /// Count per status class: index 0 = no status, 1 = 1xx … 5 = 5xx.
     package var statusClasses: [Int] = Array(repeating: 0, count: 6)
     /// Per method (by `HTTPMethod.ordinal`): actual requests, preflights asking for it, distinct clients.
@@ -21,8 +22,9 @@ package struct OriginStats: Sendable, Equatable {
     /// or names beyond the per-origin cap.
     package var invalidRequestedHeaders = 0
     package var clients = DistinctCounter()
-    /// Requests per UTC day (days since 1970-01-01), at most `maxDays` days.
-    package var dailyRequests: [Int32: Int] = [:]
+    /// Requests per UTC day (days since 1970-01-01), at most `maxDays` days, in a
+    /// few bytes (`PackedCounts`).
+    var dayCounts = PackedCounts()
     package var firstSeen: Int64? = nil
     package var lastSeen: Int64? = nil
     var topPaths = TopValues()
@@ -36,8 +38,36 @@ package struct OriginStats: Sendable, Equatable {
 
     package init() {}
 
+    /// Preflights per response status (-1: no status). A view of `preflightStatusCounts`:
+    /// each use builds a dictionary; the per-line path uses `notePreflightStatus`.
+    package var preflightStatuses: [Int: Int] {
+        get { preflightStatusCounts.dictionary(Int.self) }
+        set { preflightStatusCounts = PackedCounts(newValue) }
+    }
+
+    /// Requests per UTC day (days since 1970-01-01), at most `maxDays` days. A view of
+    /// `dayCounts`: each use builds a dictionary; the per-line path is `noteRequest`.
+    package var dailyRequests: [Int32: Int] {
+        get { dayCounts.dictionary(Int32.self) }
+        set { dayCounts = PackedCounts(newValue) }
+    }
+
+    /// The number of days with requests (`dailyRequests.count` without the dictionary).
+    package var dayCount: Int { dayCounts.count }
+
+    /// Sets the requests of one day (nil: none), as decoding a summary does.
+    package mutating func setRequests(_ n: Int?, onDay day: Int32) { dayCounts.set(Int(day), n) }
+
+    /// Sets the preflights answered with `status` (nil: none), as decoding a summary does.
+    package mutating func setPreflights(_ n: Int?, status: Int) { preflightStatusCounts.set(status, n) }
+
+    /// Counts one preflight answered with `status` (anything but 100–599 counts as -1, no status).
+    mutating func notePreflightStatus(_ status: Int) {
+        preflightStatusCounts.add(1, to: (status >= 100 && status <= 599) ? status : -1)
+    }
+
     /// The UTC days on which this origin was seen.
-    package var days: Set<Int32> { Set(dailyRequests.keys) }
+    package var days: Set<Int32> { Set(dayCounts.keys.map { Int32(truncatingIfNeeded: $0) }) }
 
     /// The UTC day of a time (days since 1970-01-01, rounded down).
     static func day(of time: Int64) -> Int32 {
@@ -103,7 +133,7 @@ package struct OriginStats: Sendable, Equatable {
         guard let time else { return MethodTable.never }
         noteSeen(time)
         let day = Self.day(of: time)
-        if dailyRequests.count < Self.maxDays || dailyRequests[day] != nil { dailyRequests[day, default: 0] += 1 }
+        dayCounts.increment(Int(day), cap: Self.maxDays)
         return day
     }
 
@@ -117,7 +147,7 @@ package struct OriginStats: Sendable, Equatable {
         requests += o.requests
         preflights += o.preflights
         sameOriginRequests += o.sameOriginRequests
-        preflightStatuses.merge(o.preflightStatuses, uniquingKeysWith: +)
+        preflightStatusCounts.merge(o.preflightStatusCounts)
         for i in statusClasses.indices { statusClasses[i] += o.statusClasses[i] }
         methodTable.merge(o.methodTable)
         otherMethods += o.otherMethods
@@ -134,9 +164,7 @@ package struct OriginStats: Sendable, Equatable {
         }
         invalidRequestedHeaders += o.invalidRequestedHeaders
         clients.merge(o.clients)
-        for (d, n) in o.dailyRequests where dailyRequests.count < Self.maxDays || dailyRequests[d] != nil {
-            dailyRequests[d, default: 0] += n
-        }
+        dayCounts.merge(o.dayCounts, cap: Self.maxDays)
         if let f = o.firstSeen { noteSeen(f) }
         if let l = o.lastSeen { noteSeen(l) }
         topPaths.merge(o.topPaths)
@@ -149,9 +177,14 @@ package struct OriginStats: Sendable, Equatable {
 struct HeaderSlot: Sendable, Equatable {
     var name: HeaderName
     var count = 0
+    // `clients` (9 bytes) before `lastDay` (4): the two fill 16 bytes, not 24.
+    var clients = SmallDistinct()
     /// The last UTC day a preflight asked for it (`MethodTable.never` when the log has no time).
     var lastDay = MethodTable.never
-    var clients = SmallDistinct()
+
+    init(name: HeaderName, count: Int = 0, lastDay: Int32 = MethodTable.never, clients: SmallDistinct = SmallDistinct()) {
+        self.name = name; self.count = count; self.lastDay = lastDay; self.clients = clients
+    }
 }
 
 /// Counts per method, only for the methods seen: a small array searched by
@@ -163,9 +196,14 @@ struct MethodTable: Sendable {
     struct Entry: Sendable, Equatable {
         var requests = 0
         var preflights = 0
+        // `clients` (9 bytes) before `lastDay` (4): the two fill 16 bytes, not 24.
+        var clients = SmallDistinct()
         /// The last UTC day it was used or asked for (`never` when the log has no time).
         var lastDay = MethodTable.never
-        var clients = SmallDistinct()
+
+        init(requests: Int = 0, preflights: Int = 0, lastDay: Int32 = MethodTable.never, clients: SmallDistinct = SmallDistinct()) {
+            self.requests = requests; self.preflights = preflights; self.lastDay = lastDay; self.clients = clients
+        }
     }
     private struct Slot: Sendable {
         var ordinal: UInt8
@@ -289,18 +327,49 @@ package struct AllowOriginAnswers: Sendable, Equatable {
 }
 
 /// Distinct 64-bit hashes, exactly, up to `limit`; beyond it the count stays at
-/// `limit` ("at least").
+/// `limit` ("at least"). One hash is held inline (most names and methods come
+/// from one client: no allocation), more in an array.
 package struct SmallDistinct: Sendable, Equatable {
     static let limit = 16
-    private var hashes: [UInt64] = []
+    private enum Storage: Sendable {
+        case none
+        case one(UInt64)
+        /// Two or more, in the order they came.
+        case many([UInt64])
+    }
+    private var storage = Storage.none
 
     package init() {}
 
-    package var count: Int { hashes.count }
+    package var count: Int {
+        switch storage {
+        case .none: 0
+        case .one: 1
+        case .many(let a): a.count
+        }
+    }
+
+    /// The hashes, in the order they came.
+    private var hashes: [UInt64] {
+        switch storage {
+        case .none: []
+        case .one(let h): [h]
+        case .many(let a): a
+        }
+    }
 
     package mutating func insert(_ h: UInt64) {
-        guard hashes.count < Self.limit, !hashes.contains(h) else { return }
-        hashes.append(h)
+        switch storage {
+        case .none:
+            storage = .one(h)
+        case .one(let first):
+            if first != h { storage = .many([first, h]) }
+        case .many(var a):
+            guard a.count < Self.limit, !a.contains(h) else { return }
+            storage = .none  // `a` is the array's only reference while it grows
+            a.append(h)
+            storage = .many(a)
+        }
     }
 
     package mutating func merge(_ o: SmallDistinct) {

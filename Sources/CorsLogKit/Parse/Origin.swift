@@ -7,21 +7,22 @@
 /// strict RFC 6454 / WHATWG form: lower-case scheme and host, no default port,
 /// no path, IPv6 in brackets in its canonical text form.
 package struct Origin: Hashable, Comparable, Sendable, CustomStringConvertible, Codable {
-    /// Lower-case, e.g. `https`.
-    package let scheme: String
-    /// Lower-case; IPv6 as `[2001:db8::1]` in canonical form.
-    package let host: String
-    /// nil when absent or the scheme's default (http/ws 80, https/wss 443).
-    package let port: Int?
-    package let hostKind: HostKind
-    /// `scheme://host[:port]`.
+    /// `scheme://host[:port]`: the only text an origin holds (one string, on
+    /// the heap when longer than 15 bytes; `scheme` and `host` are cut from it).
     package let serialized: String
+    /// The port, 0 when absent or the scheme's default (a port is 1–65535).
+    private let portNumber: UInt16
+    package let hostKind: HostKind
+    /// The UTF-8 lengths of the scheme (at most 64) and the host (at most 251:
+    /// the whole origin is at most 255 bytes).
+    private let schemeLength: UInt8
+    private let hostLength: UInt8
 
     private init(scheme: String, host: String, port: Int?, hostKind: HostKind) {
-        self.scheme = scheme
-        self.host = host
-        self.port = port
+        self.portNumber = UInt16(port ?? 0)
         self.hostKind = hostKind
+        self.schemeLength = UInt8(scheme.utf8.count)
+        self.hostLength = UInt8(host.utf8.count)
         // Made in storage of its own length: `+` leaves room to grow (about twice
         // the text), held for as long as the origin is tracked.
         let portText = port.map { ":" + String($0) } ?? ""
@@ -34,13 +35,30 @@ package struct Origin: Hashable, Comparable, Sendable, CustomStringConvertible, 
         self.serialized = serialized
     }
 
+    /// Lower-case, e.g. `https`.
+    package var scheme: String {
+        String(decoding: serialized.utf8.prefix(Int(schemeLength)), as: UTF8.self)
+    }
+
+    /// Lower-case; IPv6 as `[2001:db8::1]` in canonical form.
+    package var host: String {
+        String(decoding: serialized.utf8.dropFirst(Int(schemeLength) + 3).prefix(Int(hostLength)), as: UTF8.self)
+    }
+
+    /// nil when absent or the scheme's default (http/ws 80, https/wss 443).
+    package var port: Int? { portNumber == 0 ? nil : Int(portNumber) }
+
+    /// Everything else follows from `serialized`.
+    package static func == (a: Origin, b: Origin) -> Bool { a.serialized == b.serialized }
+    package func hash(into hasher: inout Hasher) { hasher.combine(serialized) }
+
     package var description: String { serialized }
 
     /// https or wss.
-    package var isSecure: Bool { scheme == "https" || scheme == "wss" }
+    package var isSecure: Bool { let s = scheme; return s == "https" || s == "wss" }
 
     /// http or https.
-    package var isWebScheme: Bool { scheme == "http" || scheme == "https" }
+    package var isWebScheme: Bool { let s = scheme; return s == "http" || s == "https" }
 
     package static func < (a: Origin, b: Origin) -> Bool { a.serialized < b.serialized }
 
