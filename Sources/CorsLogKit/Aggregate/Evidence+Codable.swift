@@ -155,7 +155,7 @@ extension OriginStats: Codable {
                 throw DecodingError.dataCorruptedError(forKey: .preflightStatuses, in: c,
                                                        debugDescription: "\(key) is not an HTTP status (or -1 for none)")
             }
-            preflightStatuses[status] = n.value
+            setPreflights(n.value, status: status)
         }
         let classes = try c.decode([Count].self, forKey: .statusClasses)
         guard classes.count == 6 else {
@@ -188,7 +188,7 @@ extension OriginStats: Codable {
             guard let day = DayText.parse(text) else {
                 throw DecodingError.dataCorruptedError(forKey: .dailyRequests, in: c, debugDescription: "\(text) is not a date YYYY-MM-DD")
             }
-            dailyRequests[day] = n.value
+            setRequests(n.value, onDay: day)
         }
         firstSeen = try c.decodeIfPresent(Int64.self, forKey: .firstSeen)
         lastSeen = try c.decodeIfPresent(Int64.self, forKey: .lastSeen)

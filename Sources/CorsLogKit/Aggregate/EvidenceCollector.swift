@@ -280,7 +280,7 @@ package struct EvidenceCollector {
         let isPreflight = method == .options && (!hasRequestMethodField || !f.requestMethodHeader.isEmpty)
         if isPreflight {
             s.preflights += 1
-            s.preflightStatuses[(status >= 100 && status <= 599) ? status : -1, default: 0] += 1
+            s.notePreflightStatus(status)
             let requested = if let p { p.requestMethod } else { HTTPMethod(f.requestMethodHeader) }
             if let m = requested {
                 s.methodTable.note(m, preflight: true, day: day, client: client)

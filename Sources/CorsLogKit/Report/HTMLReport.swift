@@ -92,7 +92,7 @@ package enum HTMLReport: LineWrittenReport {
                 let s = v.stats
                 line(tableRow([badge(v.decision), code(v.label) + (v.inferredFromReferer ? " (referer)" : ""),
                                escape(ReportText.count(s.requests)), escape(ReportText.count(s.preflights)),
-                               escape(ReportText.count(s.clients.count)), escape(ReportText.count(s.days.count)),
+                               escape(ReportText.count(s.clients.count)), escape(ReportText.count(s.dayCount)),
                                escape(ReportText.headline(v))], numeric: numeric))
             }
             if hasInvalid {

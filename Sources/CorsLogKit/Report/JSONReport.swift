@@ -265,7 +265,7 @@ package struct JSONReport: Encodable, Sendable {
             preflightStatuses: Dictionary(uniqueKeysWithValues: s.preflightStatuses.map {
                 ($0.key < 0 ? "-" : String($0.key), $0.value)
             }),
-            clients: s.clients.count, days: s.days.count,
+            clients: s.clients.count, days: s.dayCount,
             firstSeen: s.firstSeen.map(Timestamp.iso8601), lastSeen: s.lastSeen.map(Timestamp.iso8601),
             methods: Dictionary(uniqueKeysWithValues: s.methods.map { ($0.key.rawValue, $0.value) }),
             requestedMethods: Dictionary(uniqueKeysWithValues: s.requestedMethods.map { ($0.key.rawValue, $0.value) }),

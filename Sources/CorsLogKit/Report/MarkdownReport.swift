@@ -42,7 +42,7 @@ package enum MarkdownReport: LineWrittenReport {
             let v = inf.verdicts[n], s = v.stats
             line("| \(v.decision.rawValue) | `\(v.label)`\(v.inferredFromReferer ? " (referer)" : "") | "
                 + "\(ReportText.count(s.requests)) | \(ReportText.count(s.preflights)) | \(ReportText.count(s.clients.count)) | "
-                + "\(ReportText.count(s.dailyRequests.count)) | \(cell(ReportText.headline(v))) |")
+                + "\(ReportText.count(s.dayCount)) | \(cell(ReportText.headline(v))) |")
         }
         line("")
         line("## Proposal")

@@ -47,7 +47,7 @@ package enum TextReport: LineWrittenReport {
                 let v = inf.verdicts[ordered[n - 1]]
                 return [v.decision.rawValue, v.label + (v.inferredFromReferer ? " (referer)" : ""),
                         ReportText.count(v.stats.requests), ReportText.count(v.stats.preflights),
-                        ReportText.count(v.stats.clients.count), ReportText.count(v.stats.dailyRequests.count),
+                        ReportText.count(v.stats.clients.count), ReportText.count(v.stats.dayCount),
                         ReportText.headline(v)]
             }, line: line)
         } else {
