@@ -48,7 +48,7 @@ struct AnalysisFold {
         if origins >= options.manyOrigins { holdsManyOrigins = true }
         if options.byDay {
             for (day, e) in outcome.days.sorted(by: { $0.key < $1.key }) {
-                if days[day] == nil { days[day] = e } else { days[day]!.merge(e, capacity: options.maxOrigins) }
+                if days[day] == nil { days[day] = e } else { days[day]!.merge(e, capacity: options.originsPerDay) }
             }
         } else if let e = outcome.evidence {
             if evidence == nil { evidence = e } else { evidence!.merge(e, capacity: options.maxOrigins) }

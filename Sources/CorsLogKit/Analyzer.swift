@@ -24,6 +24,10 @@ package struct AnalysisOptions: Sendable {
     /// Keep the evidence per UTC day (`AnalysisRun.days`); lines without a time count on `undatedDay`.
     package var byDay = false
     package var undatedDay: Int32 = 0
+    /// With `byDay`: origins tracked per day (nil: `maxOrigins`). An incremental run collects
+    /// each day with the cap its state file keeps a day (`StateFile.dayCapacity`), so that
+    /// a log of many days at the origin cap holds a few small days, not a full table a day.
+    package var dayCapacity: Int? = nil
     /// The cores to use (0: all the process may run on): files read at the same time, each
     /// by its own worker, or a file's decode and parse threads (1: everything on the calling
     /// thread). Results do not depend on it: every file is aggregated on its own and merged
@@ -50,6 +54,9 @@ package struct AnalysisOptions: Sendable {
 
     /// See `sideBySideOriginLimit`.
     var manyOrigins: Int { sideBySideOriginLimit ?? max(maxOrigins / 2, 1_000) }
+
+    /// See `dayCapacity`.
+    var originsPerDay: Int { dayCapacity ?? maxOrigins }
 }
 
 /// When a file is decoded on a thread of its own (`AnalysisOptions.decodeThread`).
@@ -411,21 +418,25 @@ struct FileWork {
         if let format { setUp(format) }
     }
 
-    static func makeCollector(format: LogFormat, options: AnalysisOptions) -> EvidenceCollector {
-        EvidenceCollector(
+    /// A collector for the file (`capacity` nil: `maxOrigins`) or for one of its days; a day's
+    /// raw-Origin cache is sized to its cap (each open day has one).
+    static func makeCollector(format: LogFormat, options: AnalysisOptions, capacity: Int? = nil) -> EvidenceCollector {
+        var cacheEntries = 1 << 15
+        if let capacity { while cacheEntries > 1024 && cacheEntries >= 4 * capacity { cacheEntries >>= 1 } }
+        return EvidenceCollector(
             source: format.fields.contains(.origin) ? .originHeader : .referer,
-            sites: options.sites, protected: options.protectedOrigins, capacity: options.maxOrigins,
+            sites: options.sites, protected: options.protectedOrigins, capacity: capacity ?? options.maxOrigins,
             hasRequestMethodField: format.fields.contains(.requestMethodHeader),
             hasHostField: format.fields.contains(.host),
-            allowOriginField: AnswerField(format))
+            allowOriginField: AnswerField(format), cacheEntries: cacheEntries)
     }
 
     private mutating func setUp(_ format: LogFormat) {
         parser = format.makeParser()
         let options = self.options
         if options.byDay {
-            daily = DailyCollector(capacity: options.maxOrigins, undatedDay: options.undatedDay) {
-                FileWork.makeCollector(format: format, options: options)
+            daily = DailyCollector(capacity: options.originsPerDay, undatedDay: options.undatedDay) {
+                FileWork.makeCollector(format: format, options: options, capacity: options.originsPerDay)
             }
         } else {
             collector = Self.makeCollector(format: format, options: options)

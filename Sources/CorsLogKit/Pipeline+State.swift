@@ -46,6 +46,8 @@ extension Pipeline {
 
         var analysisOptions = base
         analysisOptions.byDay = true
+        let perDay = StateFile.dayCapacity(maxOrigins: base.maxOrigins)
+        analysisOptions.dayCapacity = perDay
         analysisOptions.undatedDay = options.today
         analysisOptions.formatWhenEmpty = state.format ?? FormatInfo(name: "none yet", syntax: .nginx, definition: "")
         let run = try analyzed(analysisOptions, files: files, progress: progress)
@@ -58,7 +60,7 @@ extension Pipeline {
 
         // The new evidence, day by day, and where each file stops now.
         for (day, e) in run.days {
-            if state.days[day] == nil { state.days[day] = e } else { state.days[day]!.merge(e, capacity: base.maxOrigins) }
+            if state.days[day] == nil { state.days[day] = e } else { state.days[day]!.merge(e, capacity: perDay) }
         }
         for (r, path, id) in alreadyRead {
             state.files[r].lastSeenDay = options.today
@@ -88,7 +90,7 @@ extension Pipeline {
         if let firstDay {
             state.keep(daysFrom: firstDay, filesSeenFrom: min(firstDay, options.today - Int32(options.windowDays) + 1))
         }
-        state.capDays(perDay: max(base.maxOrigins / 8, 16))
+        state.capDays(perDay: perDay)
         try state.write(to: options.path)
 
         var analysis = run.analysis

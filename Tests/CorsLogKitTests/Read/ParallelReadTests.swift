@@ -147,6 +147,36 @@ import Testing
         }
     }
 
+    /// An incremental run collects each day with the day cap its state file keeps
+    /// (`dayCapacity`, 64 here): no day holds more origins than that at any time, whatever the file
+    /// holds, and the heavy hitters' counts per day are those of an uncapped run.
+    @Test func daysAreCollectedWithinTheDayCap() throws {
+        let (dir, paths) = try Self.writeSet()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        func days(_ dayCapacity: Int?, threads: Int) throws -> [Int32: Evidence] {
+            var options = AnalysisOptions(paths: paths)
+            options.format = .given(LogFormat.preset("nginx-cors")!)
+            options.sites = [origin("https://api.example.com")]
+            options.byDay = true
+            options.dayCapacity = dayCapacity
+            options.threads = threads
+            return try Analyzer.run(options, files: paths.map { FileToRead(path: $0) }).days
+        }
+        let full = try days(nil, threads: 1)
+        #expect(full.values.contains { $0.origins.count > 100 })
+        for threads in [1, 2] {
+            let capped = try days(64, threads: threads)
+            #expect(capped.keys.sorted() == full.keys.sorted())
+            for (day, e) in capped {
+                #expect(e.origins.count <= 64, "day \(day): \(e.origins.count) origins")
+                for heavy in (0..<3).map({ origin("https://app\($0).example.com") }) {
+                    #expect(e.origins[heavy]?.requests == full[day]?.origins[heavy]?.requests, "day \(day), \(heavy)")
+                }
+            }
+            #expect(capped.values.allSatisfy { $0.originCap.reached })
+        }
+    }
+
     /// Files side by side until one holds many origins (`sideBySideOriginLimit`), the ones
     /// not yet started then one at a time, their lines parsed ahead on the other cores: the
     /// same report as one thread gives.
