@@ -180,10 +180,7 @@ package struct StateFile: Sendable {
 
     /// Reads a state file's bytes (read from `path`, named in errors) strictly.
     package static func decode(_ data: Data, path: String) throws(CorsLogError) -> StateFile {
-        struct Probe: Decodable {
-            var version: Int?
-            enum CodingKeys: String, CodingKey { case version = "corslog_state" }
-        }
+        if let state = decodeByDay(data) { return state }
         guard let probe = try? JSONDecoder().decode(Probe.self, from: data), let version = probe.version else {
             throw CorsLogError(.dataError, "\(path): not a corslog state file (no corslog_state key), or corrupt; "
                 + "move it away to start afresh (everything will be read again)")
@@ -199,6 +196,43 @@ package struct StateFile: Sendable {
         } catch {
             throw CorsLogError(.dataError, "\(path): corrupt state file: \(error)")
         }
+    }
+
+    private struct Probe: Decodable {
+        var version: Int?
+        enum CodingKeys: String, CodingKey { case version = "corslog_state" }
+    }
+
+    /// The state decoded a day at a time (`JSONDecoder`'s map of the whole document of a state
+    /// at the origin cap took 75 MB): the members besides `days` as one small document, then
+    /// each day's evidence on its own. Nil when the document is not plainly what `encoded`
+    /// writes — not an object, a repeated or escaped key, a member that does not decode, a
+    /// newer format — and `decode` reads it whole, as before, to say what is wrong.
+    static func decodeByDay(_ data: Data) -> StateFile? {
+        let bytes = [UInt8](data)
+        guard let top = JSONMembers(bytes, in: 0..<bytes.count) else { return nil }
+        let keys = top.keys
+        guard Set(keys).count == keys.count, let d = keys.firstIndex(of: "days"),
+              let days = JSONMembers(bytes, in: top.members[d].value),
+              Set(days.keys).count == days.keys.count else { return nil }
+        var rest: [UInt8] = [UInt8(ascii: "{")]
+        for (i, m) in top.members.enumerated() where i != d {
+            rest.append(UInt8(ascii: "\""))
+            rest += m.key
+            rest += [UInt8(ascii: "\""), UInt8(ascii: ":")]
+            rest += bytes[m.value]
+            rest.append(UInt8(ascii: ","))
+        }
+        rest += Array("\"days\":{}}".utf8)
+        let decoder = JSONDecoder()
+        guard let probe = try? decoder.decode(Probe.self, from: Data(rest)), let version = probe.version,
+              version <= formatVersion,
+              var layout = try? decoder.decode(Layout.self, from: Data(rest)) else { return nil }
+        for m in days.members {
+            guard let e = try? decoder.decode(Evidence.self, from: Data(bytes[m.value])) else { return nil }
+            layout.days[String(decoding: m.key, as: UTF8.self)] = e
+        }
+        return try? layout.state
     }
 
     /// Writes the state atomically: a temporary file in the same folder, flushed, then renamed over.

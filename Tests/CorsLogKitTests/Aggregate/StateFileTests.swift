@@ -36,9 +36,69 @@ import Testing
         #expect(empty.encoded() == empty.encodedWhole())
     }
 
-    @Test func itReadsBackToTheSameState() throws {
+    /// Read a day at a time too: the same state as the whole-document decoder gives.
+    @Test func itReadsBackToTheSameStateADayAtATime() throws {
         let text = try state().encoded()
+        let byDay = try #require(StateFile.decodeByDay(Data(text.utf8)), "a written state is read a day at a time")
+        #expect(byDay.encoded() == text)
         let again = try StateFile.decode(Data(text.utf8), path: "state.json")
         #expect(again.encoded() == text)
+        // Spaces and newlines between the members (a hand-edited file) change nothing.
+        let spaced = text.replacingOccurrences(of: ",\"days\":{", with: ",\n  \"days\" : {\n ")
+        #expect(StateFile.decodeByDay(Data(spaced.utf8))?.encoded() == text)
+    }
+
+    /// What the day-at-a-time reader does not take plainly goes to the whole-document decoder,
+    /// which reads it or says what is wrong, as before.
+    @Test func anythingElseIsReadWholeWithItsUsualError() throws {
+        let text = try state().encoded()
+        let firstDay = DayText.text(try state().days.keys.min()!)
+        // An escaped key, a repeated day: the whole-document decoder's reading.
+        let escaped = text.replacingOccurrences(of: "\"days\":{", with: "\"d\\u0061ys\":{")
+        #expect(StateFile.decodeByDay(Data(escaped.utf8)) == nil)
+        #expect(try StateFile.decode(Data(escaped.utf8), path: "s").encoded() == text)
+        // Broken inside a day: the error names the day, as the whole-document decoder has it.
+        let broken = text.replacingOccurrences(of: "\"\(firstDay)\":{\"answered_requests\":", with: "\"\(firstDay)\":{\"answered_requests\":\"x\",\"_\":")
+        #expect(broken != text)
+        #expect(StateFile.decodeByDay(Data(broken.utf8)) == nil)
+        #expect(throws: CorsLogError.self) { try StateFile.decode(Data(broken.utf8), path: "s") }
+        do {
+            _ = try StateFile.decode(Data(broken.utf8), path: "s")
+        } catch {
+            #expect(error.message.contains(firstDay), "\(error.message)")
+        }
+        // Cut short, trailing junk, not an object.
+        for bad in [String(text.dropLast(40)), text + "x", "[" + text + "]"] {
+            #expect(StateFile.decodeByDay(Data(bad.utf8)) == nil)
+            #expect(throws: CorsLogError.self) { try StateFile.decode(Data(bad.utf8), path: "s") }
+        }
+    }
+}
+
+/// The structural scan the day-at-a-time reader splits a state with.
+@Suite struct JSONMembersTests {
+    private func members(_ text: String) -> [String: String]? {
+        let bytes = Array(text.utf8)
+        guard let m = JSONMembers(bytes, in: 0..<bytes.count) else { return nil }
+        return Dictionary(uniqueKeysWithValues: m.members.map {
+            (String(decoding: $0.key, as: UTF8.self), String(decoding: bytes[$0.value], as: UTF8.self))
+        })
+    }
+
+    @Test func valuesEndWhereTheirBracketsAndQuotesSay() {
+        let m = members(#" { "a" : {"x":"}{\"]","y":[1,{"z":[]}]} , "b":[ "]", 2 ],"c":-1.5e3,"d":"q\"uote","e":null } "#)
+        #expect(m?["a"] == #"{"x":"}{\"]","y":[1,{"z":[]}]}"#)
+        #expect(m?["b"] == #"[ "]", 2 ]"#)
+        #expect(m?["c"] == "-1.5e3")
+        #expect(m?["d"] == #""q\"uote""#)
+        #expect(m?["e"] == "null")
+        #expect(members("{}")?.isEmpty == true)
+    }
+
+    @Test func whatItCannotSplitPlainlyIsNil() {
+        for bad in [#"{"a":1"#, #"{"a":{"b":1}"#, #"{"a":"x}"#, #"{"a" 1}"#, #"{"a":1,}"#, #"{"a":1} x"#,
+                    #"["a"]"#, #"{"\u0061":1}"#, #"{"a":}"#, ""] {
+            #expect(members(bad) == nil, "\(bad)")
+        }
     }
 }
