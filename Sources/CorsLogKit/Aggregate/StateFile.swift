@@ -117,6 +117,14 @@ package struct StateFile: Sendable {
     /// encoded a day at a time — the encoder's tree of a whole state at the origin cap (seven
     /// days of 1,250 origins, 8.5 MB of JSON) took 75 MB, more than everything else in the run.
     package func encoded() -> String {
+        var out = ""
+        encodedPieces { out += $0 }
+        return out
+    }
+
+    /// The file's text in pieces, in order: its members before `days`, then each day, then
+    /// the rest (`write` puts them in the file as they come).
+    func encodedPieces(_ emit: (String) throws -> Void) rethrows {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         // Plain values, strings and numbers: encoding cannot fail.
@@ -126,15 +134,11 @@ package struct StateFile: Sendable {
         }
         let layout = Layout(self, withDays: false)
         // The keys in sorted order: corslog_state, corslog_version | days | files, format, sites, source.
-        var out = "{" + members(Head(layout)) + ",\"days\":{"
+        try emit("{" + members(Head(layout)) + ",\"days\":{")
         for (i, (day, e)) in days.sorted(by: { $0.key < $1.key }).enumerated() {
-            if i > 0 { out += "," }
-            out += "\"" + DayText.text(day) + "\":"
-            out += String(decoding: try! encoder.encode(e), as: UTF8.self)
+            try emit((i > 0 ? "," : "") + "\"" + DayText.text(day) + "\":" + String(decoding: try! encoder.encode(e), as: UTF8.self))
         }
-        out += "},"
-        out += members(Tail(layout))
-        return out + "}\n"
+        try emit("}," + members(Tail(layout)) + "}\n")
     }
 
     /// The same text made in one piece, as `encoded` did before it went a day at a time:
@@ -240,9 +244,14 @@ package struct StateFile: Sendable {
         let url = URL(fileURLWithPath: path)
         let temp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
         do {
-            try Data(encoded().utf8).write(to: temp)
-            let fd = open(temp.path, O_RDONLY | O_CLOEXEC)
-            if fd >= 0 { fsync(fd); close(fd) }
+            // A day at a time, as they are encoded: the whole text is never held.
+            guard FileManager.default.createFile(atPath: temp.path, contents: nil) else {
+                throw CorsLogError(.cannotCreate, "\(path): cannot write the state file: cannot create \(temp.path): \(InputError.message(for: errno))")
+            }
+            let handle = try FileHandle(forWritingTo: temp)
+            defer { try? handle.close() }
+            try encodedPieces { try handle.write(contentsOf: Data($0.utf8)) }
+            try handle.synchronize()
             guard rename(temp.path, path) == 0 else {
                 throw CorsLogError(.cannotCreate, "\(path): cannot replace the state file: \(InputError.message(for: errno))")
             }
