@@ -122,14 +122,15 @@ package enum Pipeline {
     package static func merge(_ paths: [String], _ spec: InferenceSpec, maxOrigins: Int) throws(CorsLogError) -> (Analysis, Inference) {
         var options = try inferenceOptions(spec)
         let psl = try publicSuffixList(spec.publicSuffixList)
-        var summaries: [(name: String, summary: EvidenceSummary)] = []
+        // One summary at a time: read, merged, dropped.
+        var fold = EvidenceSummary.Fold(capacity: maxOrigins)
         for path in paths {
-            guard let data = FileManager.default.contents(atPath: path) else {
+            guard let bytes = readWholeFile(path) else {
                 throw CorsLogError(.noInput, "\(path): cannot read the summary file")
             }
-            summaries.append((path, try EvidenceSummary.decode(data, file: path)))
+            try fold.add(try EvidenceSummary.decode(bytes: bytes, file: path), name: path)
         }
-        let analysis = try EvidenceSummary.merge(summaries, capacity: maxOrigins)
+        let analysis = try fold.finish()
         if options.sites.isEmpty { options.sites = analysis.sites }
         return (analysis, Inferrer.infer(analysis.evidence, options: options, psl: psl))
     }
@@ -221,6 +222,40 @@ extension Pipeline {
     }
 
     /// Writes `text` to `path` atomically (a temporary file, then rename).
+    /// A file's bytes, read into storage of its size (nil: it cannot be read).
+    static func readWholeFile(_ path: String) -> [UInt8]? {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? handle.close() }
+        var out: [UInt8] = []
+        if let size = try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int { out.reserveCapacity(size) }
+        while true {
+            // nil (or empty) at the end of the file; a read error throws.
+            let chunk: Data?
+            do { chunk = try handle.read(upToCount: 1 << 20) } catch { return nil }
+            guard let chunk, !chunk.isEmpty else { return out }
+            out.append(contentsOf: chunk)
+        }
+    }
+
+    /// Writes a text made in pieces (`pieces` hands each to its argument, in order) to `path`
+    /// as `write` does — atomically — without holding the whole text.
+    package static func write(to path: String, pieces: ((String) throws -> Void) throws -> Void) throws(CorsLogError) {
+        let url = URL(fileURLWithPath: path)
+        let temp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
+        do {
+            guard FileManager.default.createFile(atPath: temp.path, contents: nil) else {
+                throw CocoaError(.fileWriteNoPermission)
+            }
+            let handle = try FileHandle(forWritingTo: temp)
+            defer { try? handle.close() }
+            try pieces { try handle.write(contentsOf: Data($0.utf8)) }
+            guard rename(temp.path, path) == 0 else { throw CocoaError(.fileWriteUnknown) }
+        } catch {
+            try? FileManager.default.removeItem(at: temp)
+            throw CorsLogError(.cannotCreate, "\(path): cannot write: \(error.localizedDescription)")
+        }
+    }
+
     package static func write(_ text: String, to path: String) throws(CorsLogError) {
         do {
             try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)

@@ -81,6 +81,40 @@ extension Evidence: Codable {
     }
 }
 
+extension Evidence {
+    /// This evidence without its origins: what `JSONPieces` writes around them.
+    var withoutOrigins: Evidence {
+        var e = self
+        e.origins = OriginTable()
+        return e
+    }
+
+    /// The origins' positions in the order `encode` writes them (by origin).
+    var writtenOrder: [Int] {
+        let keys = origins.keys
+        return keys.indices.sorted { keys[$0] < keys[$1] }
+    }
+
+    /// The JSON of the origins' entry at `position`, as `encode` writes it in its list.
+    func encodedEntry(at position: Int, encoder: JSONEncoder) -> Data {
+        // Plain values, strings and numbers: encoding cannot fail.
+        try! encoder.encode(Entry(origin: origins.keys[position], stats: origins[at: position]))
+    }
+
+    /// Adds the origins' entries written at `ranges` of `bytes`; false when one does not
+    /// decode or names an origin again (the caller then decodes the document whole, which
+    /// says what is wrong).
+    mutating func decodeEntries(_ bytes: [UInt8], _ ranges: [Range<Int>], decoder: JSONDecoder) -> Bool {
+        origins.reserveCapacity(origins.count + ranges.count)
+        for r in ranges {
+            guard let entry = try? decoder.decode(Entry.self, from: Data(bytes[r])),
+                  origins.position(of: entry.origin) == nil else { return false }
+            origins.append(entry.origin, entry.stats)
+        }
+        return true
+    }
+}
+
 extension OriginStats: Codable {
     private enum CodingKeys: String, CodingKey {
         case requests, preflights, methods, headers, clients

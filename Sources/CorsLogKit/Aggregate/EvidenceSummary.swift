@@ -32,15 +32,41 @@ package struct EvidenceSummary: Sendable {
 
     /// The summary as JSON text.
     package func encoded() -> String {
+        var out = ""
+        encodedPieces { out += $0 }
+        return out
+    }
+
+    /// The summary's text in pieces, in order, the origins' entries one at a time
+    /// (`JSONPieces`): what `JSONEncoder` makes of the whole `File`, without its tree of
+    /// every origin (≈ 10 times the 16 MB text of a summary at the origin cap).
+    package func encodedPieces(_ emit: (String) throws -> Void) rethrows {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        // Plain values, strings and numbers: encoding cannot fail.
-        let data = try! encoder.encode(File(self))
-        return String(decoding: data, as: UTF8.self) + "\n"
+        var bare = self
+        bare.evidence = evidence.withoutOrigins
+        let order = evidence.writtenOrder
+        try JSONPieces.emit(File(bare), arrayAt: ["evidence", "origins"], count: order.count, encoder: encoder,
+                            element: { evidence.encodedEntry(at: order[$0], encoder: encoder) }, emit)
+        try emit("\n")
+    }
+
+    /// The same text made in one piece: the reference the tests compare `encoded` with.
+    func encodedWhole() -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try! encoder.encode(File(self)), as: UTF8.self) + "\n"
     }
 
     /// Reads a summary; errors name the file and what is wrong.
     package static func decode(_ data: Data, file: String) throws(CorsLogError) -> EvidenceSummary {
+        try decode(bytes: [UInt8](data), file: file)
+    }
+
+    /// `decode` of a file's bytes as they were read (no second copy of a large summary).
+    package static func decode(bytes: [UInt8], file: String) throws(CorsLogError) -> EvidenceSummary {
+        if let summary = decodeByOrigin(bytes) { return summary }
+        let data = Data(bytes)
         let probe = try? JSONDecoder().decode(VersionProbe.self, from: data)
         guard let version = probe?.corslogSummary else {
             throw CorsLogError(.dataError, "\(file): not a corslog summary (written by analyze --summary-out): no corslog_summary key")
@@ -61,24 +87,42 @@ package struct EvidenceSummary: Sendable {
     /// They must have read origins the same way and split same-origin traffic
     /// by the same sites; formats may differ (the report then names each).
     package static func merge(_ summaries: [(name: String, summary: EvidenceSummary)], capacity: Int) throws(CorsLogError) -> Analysis {
-        guard let (firstName, first) = summaries.first else {
-            throw CorsLogError(.noInput, "no summary to merge")
-        }
-        var evidence = Evidence(source: first.evidence.source)
-        evidence.originCap.capacity = capacity
-        var input = InputSummary()
-        var formats: [FormatInfo] = []
-        var parsed = 0, sampled = 0, allDetected = true
-        for (name, s) in summaries {
-            guard s.evidence.source == first.evidence.source else {
-                throw CorsLogError(.dataError, "\(name): origins read from \(s.evidence.source.rawValue), but \(firstName) from "
-                    + "\(first.evidence.source.rawValue): merge summaries whose logs carry the same field")
+        var fold = Fold(capacity: capacity)
+        for (name, s) in summaries { try fold.add(s, name: name) }
+        return try fold.finish()
+    }
+
+    /// Summaries merged one at a time as they are read (`corslog merge` decodes the next
+    /// file only once the one before is merged and dropped: a fleet at the origin cap holds
+    /// the merged evidence and one host's, not every host's).
+    package struct Fold {
+        private let capacity: Int
+        private var first: (name: String, source: OriginSource, sites: [Origin])? = nil
+        private var evidence: Evidence? = nil
+        private var input = InputSummary()
+        private var formats: [FormatInfo] = []
+        private var parsed = 0, sampled = 0, allDetected = true
+
+        package init(capacity: Int) { self.capacity = capacity }
+
+        package mutating func add(_ s: consuming EvidenceSummary, name: String) throws(CorsLogError) {
+            let s = s
+            if let first {
+                guard s.evidence.source == first.source else {
+                    throw CorsLogError(.dataError, "\(name): origins read from \(s.evidence.source.rawValue), but \(first.name) from "
+                        + "\(first.source.rawValue): merge summaries whose logs carry the same field")
+                }
+                guard s.sites == first.sites else {
+                    throw CorsLogError(.dataError, "\(name): made with --site \(s.sites.map(\.serialized).joined(separator: ",")), but \(first.name) with "
+                        + "\(first.sites.map(\.serialized).joined(separator: ",")): same-origin traffic was told apart differently; use one --site everywhere")
+                }
+            } else {
+                first = (name, s.evidence.source, s.sites)
+                var e = Evidence(source: s.evidence.source)
+                e.originCap.capacity = capacity
+                evidence = e
             }
-            guard s.sites == first.sites else {
-                throw CorsLogError(.dataError, "\(name): made with --site \(s.sites.map(\.serialized).joined(separator: ",")), but \(firstName) with "
-                    + "\(first.sites.map(\.serialized).joined(separator: ",")): same-origin traffic was told apart differently; use one --site everywhere")
-            }
-            evidence.merge(s.evidence, capacity: capacity)
+            evidence!.merge(s.evidence, capacity: capacity)
             input.files += s.input.files
             for e in s.input.skippedExamples where input.skippedExamples.count < InputSummary.maxExamples {
                 input.skippedExamples.append(e)
@@ -86,11 +130,27 @@ package struct EvidenceSummary: Sendable {
             if !formats.contains(s.format) { formats.append(s.format) }
             if let d = s.detection { parsed += d.parsed; sampled += d.sampled } else { allDetected = false }
         }
-        let format = formats.count == 1 ? formats[0]
-            : FormatInfo(name: formats.map(\.name).joined(separator: " + "), syntax: formats[0].syntax,
-                         definition: formats.map(\.definition).joined(separator: " | "))
-        return Analysis(format: format, detection: allDetected ? DetectionInfo(parsed: parsed, sampled: sampled) : nil,
-                        input: input, evidence: evidence, sites: first.sites)
+
+        package consuming func finish() throws(CorsLogError) -> Analysis {
+            guard let first, let evidence else { throw CorsLogError(.noInput, "no summary to merge") }
+            let format = formats.count == 1 ? formats[0]
+                : FormatInfo(name: formats.map(\.name).joined(separator: " + "), syntax: formats[0].syntax,
+                             definition: formats.map(\.definition).joined(separator: " | "))
+            return Analysis(format: format, detection: allDetected ? DetectionInfo(parsed: parsed, sampled: sampled) : nil,
+                            input: input, evidence: evidence, sites: first.sites)
+        }
+    }
+
+    /// The summary read with its origins' entries decoded one at a time (`JSONPieces`); nil
+    /// when it is not plainly what `encoded` writes, and `decode` reads it whole, as before,
+    /// to say what is wrong.
+    static func decodeByOrigin(_ bytes: [UInt8]) -> EvidenceSummary? {
+        guard let (rest, elements) = JSONPieces.split(bytes, arrayAt: ["evidence", "origins"]) else { return nil }
+        let decoder = JSONDecoder()
+        guard let probe = try? decoder.decode(VersionProbe.self, from: rest), probe.corslogSummary == formatVersion,
+              var file = try? decoder.decode(File.self, from: rest),
+              file.evidence.decodeEntries(bytes, elements, decoder: decoder) else { return nil }
+        return file.summary
     }
 
     private struct VersionProbe: Decodable {

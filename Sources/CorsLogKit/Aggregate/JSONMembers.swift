@@ -51,6 +51,50 @@ struct JSONMembers {
     /// The keys, as text (they hold no escapes).
     var keys: [String] { members.map { String(decoding: $0.key, as: UTF8.self) } }
 
+    /// The value of the member `key`, if it is there once.
+    func value(_ key: String) -> Range<Int>? {
+        let k = Array(key.utf8)
+        let found = members.filter { $0.key == k }
+        return found.count == 1 ? found[0].value : nil
+    }
+
+    /// The byte ranges of the elements of the array filling `bytes[range]`; nil if it is not one.
+    ///
+    ///     array = ws "[" ws [ value *( ws "," ws value ) ] ws "]" ws
+    static func elements(_ bytes: [UInt8], in range: Range<Int>) -> [Range<Int>]? {
+        let end = range.upperBound
+        var i = skipSpace(bytes, range.lowerBound, end)
+        guard i < end, bytes[i] == UInt8(ascii: "[") else { return nil }
+        i = skipSpace(bytes, i + 1, end)
+        var out: [Range<Int>] = []
+        if i < end, bytes[i] == UInt8(ascii: "]") {
+            return skipSpace(bytes, i + 1, end) == end ? out : nil
+        }
+        while true {
+            guard let valueEnd = valueEnd(bytes, i, end) else { return nil }
+            out.append(i..<valueEnd)
+            i = skipSpace(bytes, valueEnd, end)
+            guard i < end else { return nil }
+            if bytes[i] == UInt8(ascii: ",") {
+                i = skipSpace(bytes, i + 1, end)
+                continue
+            }
+            guard bytes[i] == UInt8(ascii: "]"), skipSpace(bytes, i + 1, end) == end else { return nil }
+            return out
+        }
+    }
+
+    /// The range of the value reached by `path` (member keys, object within object) in the
+    /// document `bytes`; nil if any step is missing, repeated or not plainly an object.
+    static func value(at path: [String], in bytes: [UInt8]) -> Range<Int>? {
+        var range = 0..<bytes.count
+        for key in path {
+            guard let object = JSONMembers(bytes, in: range), let next = object.value(key) else { return nil }
+            range = next
+        }
+        return range
+    }
+
     private static func skipSpace(_ b: [UInt8], _ from: Int, _ end: Int) -> Int {
         var i = from
         while i < end {

@@ -85,6 +85,11 @@ import Testing
         options.sites = [origin("https://api.example.com")]
         let summary = EvidenceSummary(try Analyzer.analyze(options))
         let text = summary.encoded()
+        // Written an origin at a time, it is the text of the whole document encoded at once,
+        // and read an origin at a time it is the same summary.
+        #expect(text == summary.encodedWhole())
+        let byOrigin = try #require(EvidenceSummary.decodeByOrigin(Array(text.utf8)), "read an origin at a time")
+        #expect(byOrigin.encoded() == text)
         let again = try EvidenceSummary.decode(Data(text.utf8), file: "s.json")
         #expect(again.encoded() == text)
         #expect(again.evidence.origins == summary.evidence.origins, "equal statistics (shown only when they differ)")
@@ -109,6 +114,8 @@ import Testing
         let text = EvidenceSummary(try Analyzer.analyze(options)).encoded()
         #expect(text.contains(find), "the fixture has \(find)")
         let tampered = text.replacingOccurrences(of: find, with: replace)
+        // Not read an origin at a time: read whole, for the decoder's account of where.
+        #expect(EvidenceSummary.decodeByOrigin(Array(tampered.utf8)) == nil)
         do {
             _ = try EvidenceSummary.decode(Data(tampered.utf8), file: "host1.json")
             Issue.record("accepted \(replace)")
