@@ -13,23 +13,30 @@ enum JSONPieces {
     /// there instead (`element(i)` encodes the i-th, in order).
     static func emit(_ document: some Encodable, arrayAt path: [String], count: Int, encoder: JSONEncoder,
                      element: (Int) -> Data, _ emit: (String) throws -> Void) rethrows {
+        try self.emit(document, at: path, empty: "[]", count: count, encoder: encoder,
+                      element: { String(decoding: element($0), as: UTF8.self) }, emit)
+    }
+
+    /// Emits the text of `document`, whose value at `path` is the empty array or object
+    /// `empty`, with `count` elements or members (`element(i)`'s text) there instead.
+    static func emit(_ document: some Encodable, at path: [String], empty: String, count: Int, encoder: JSONEncoder,
+                     element: (Int) -> String, _ emit: (String) throws -> Void) rethrows {
         // Plain values, strings and numbers: encoding cannot fail.
         let bytes = [UInt8](try! encoder.encode(document))
-        guard let array = JSONMembers.value(at: path, in: bytes),
-              bytes[array] == [UInt8(ascii: "["), UInt8(ascii: "]")][...] else {
-            preconditionFailure("the document has no empty array at \(path)")
+        guard let slot = JSONMembers.value(at: path, in: bytes), bytes[slot].elementsEqual(empty.utf8) else {
+            preconditionFailure("the document has no \(empty) at \(path)")
         }
-        try emit(String(decoding: bytes[..<array.lowerBound], as: UTF8.self) + "[")
+        try emit(String(decoding: bytes[..<slot.lowerBound], as: UTF8.self) + String(empty.prefix(1)))
         var piece = ""
         for i in 0..<count {
             if i > 0 { piece += "," }
-            piece += String(decoding: element(i), as: UTF8.self)
+            piece += element(i)
             if piece.utf8.count >= 64 << 10 {
                 try emit(piece)
                 piece = ""
             }
         }
-        try emit(piece + "]" + String(decoding: bytes[array.upperBound...], as: UTF8.self))
+        try emit(piece + String(empty.suffix(1)) + String(decoding: bytes[slot.upperBound...], as: UTF8.self))
     }
 
     /// The document `bytes` with the array at `path` emptied, and that array's elements'

@@ -122,23 +122,17 @@ package struct StateFile: Sendable {
         return out
     }
 
-    /// The file's text in pieces, in order: its members before `days`, then each day, then
-    /// the rest (`write` puts them in the file as they come).
+    /// The file's text in pieces, in order: the document with `days` empty, each day encoded
+    /// in its place (`JSONPieces`; `write` puts them in the file as they come).
     func encodedPieces(_ emit: (String) throws -> Void) rethrows {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let sorted = days.sorted { $0.key < $1.key }
         // Plain values, strings and numbers: encoding cannot fail.
-        func members<T: Encodable>(_ value: T) -> Substring {
-            let text = String(decoding: try! encoder.encode(value), as: UTF8.self)
-            return text.dropFirst().dropLast()   // the object's members, without its braces
-        }
-        let layout = Layout(self, withDays: false)
-        // The keys in sorted order: corslog_state, corslog_version | days | files, format, sites, source.
-        try emit("{" + members(Head(layout)) + ",\"days\":{")
-        for (i, (day, e)) in days.sorted(by: { $0.key < $1.key }).enumerated() {
-            try emit((i > 0 ? "," : "") + "\"" + DayText.text(day) + "\":" + String(decoding: try! encoder.encode(e), as: UTF8.self))
-        }
-        try emit("}," + members(Tail(layout)) + "}\n")
+        try JSONPieces.emit(Layout(self, withDays: false), at: ["days"], empty: "{}", count: sorted.count, encoder: encoder,
+                            element: { "\"" + DayText.text(sorted[$0].key) + "\":" + String(decoding: try! encoder.encode(sorted[$0].value), as: UTF8.self) },
+                            emit)
+        try emit("\n")
     }
 
     /// The same text made in one piece, as `encoded` did before it went a day at a time:
@@ -147,30 +141,6 @@ package struct StateFile: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return String(decoding: try! encoder.encode(Layout(self)), as: UTF8.self) + "\n"
-    }
-
-    /// The members of `Layout` before `days` in sorted order.
-    private struct Head: Encodable {
-        var layout: Layout
-        init(_ layout: Layout) { self.layout = layout }
-        func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: Layout.CodingKeys.self)
-            try c.encode(layout.corslogState, forKey: .corslogState)
-            try c.encode(layout.corslogVersion, forKey: .corslogVersion)
-        }
-    }
-
-    /// The members of `Layout` after `days` in sorted order.
-    private struct Tail: Encodable {
-        var layout: Layout
-        init(_ layout: Layout) { self.layout = layout }
-        func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: Layout.CodingKeys.self)
-            try c.encode(layout.files, forKey: .files)
-            try c.encodeIfPresent(layout.format, forKey: .format)
-            try c.encode(layout.sites, forKey: .sites)
-            try c.encodeIfPresent(layout.source, forKey: .source)
-        }
     }
 
     /// Reads the state at `path`; nil when there is none yet.
