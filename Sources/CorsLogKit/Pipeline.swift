@@ -244,12 +244,17 @@ extension Pipeline {
         let temp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
         do {
             guard FileManager.default.createFile(atPath: temp.path, contents: nil) else {
-                throw CocoaError(.fileWriteNoPermission)
+                throw CorsLogError(.cannotCreate, "\(path): cannot write: \(InputError.message(for: errno))")
             }
             let handle = try FileHandle(forWritingTo: temp)
             defer { try? handle.close() }
             try pieces { try handle.write(contentsOf: Data($0.utf8)) }
-            guard rename(temp.path, path) == 0 else { throw CocoaError(.fileWriteUnknown) }
+            guard rename(temp.path, path) == 0 else {
+                throw CorsLogError(.cannotCreate, "\(path): cannot write: \(InputError.message(for: errno))")
+            }
+        } catch let error as CorsLogError {
+            try? FileManager.default.removeItem(at: temp)
+            throw error
         } catch {
             try? FileManager.default.removeItem(at: temp)
             throw CorsLogError(.cannotCreate, "\(path): cannot write: \(error.localizedDescription)")

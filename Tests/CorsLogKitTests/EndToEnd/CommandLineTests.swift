@@ -233,5 +233,10 @@ private extension String {
         #expect(r.err.contains("\(file.lastPathComponent):4:"), "\(r.err)")
         let unwritable = try runProcess(bin, ["analyze", "--write-policy", "/nonexistent-dir/p.yaml", "\(samples)/nginx/"])
         #expect(unwritable.status == 73)
+        // A summary is written in pieces: the same exit status, and the reason.
+        let noSummary = try runProcess(bin, ["analyze", "--summary-out", "/nonexistent-dir/s.json", "\(samples)/nginx/"])
+        #expect(noSummary.status == 73)
+        #expect(noSummary.err.contains("/nonexistent-dir/s.json: cannot write: "), "\(noSummary.err)")
+        #expect(noSummary.err.lowercased().contains("no such file"), "\(noSummary.err)")
     }
 }
