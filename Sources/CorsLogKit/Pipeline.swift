@@ -125,6 +125,10 @@ package enum Pipeline {
         // One summary at a time: read, merged, dropped.
         var fold = EvidenceSummary.Fold(capacity: maxOrigins)
         for path in paths {
+            if let summary = EvidenceSummary.read(pieceByPiece: path) {
+                try fold.add(summary, name: path)
+                continue
+            }
             guard let bytes = readWholeFile(path) else {
                 throw CorsLogError(.noInput, "\(path): cannot read the summary file")
             }

@@ -106,11 +106,15 @@ extension Evidence {
     /// says what is wrong).
     mutating func decodeEntries(_ bytes: [UInt8], _ ranges: [Range<Int>], decoder: JSONDecoder) -> Bool {
         origins.reserveCapacity(origins.count + ranges.count)
-        for r in ranges {
-            guard let entry = try? decoder.decode(Entry.self, from: Data(bytes[r])),
-                  origins.position(of: entry.origin) == nil else { return false }
-            origins.append(entry.origin, entry.stats)
-        }
+        for r in ranges where !decodeEntry(Data(bytes[r]), decoder: decoder) { return false }
+        return true
+    }
+
+    /// Adds one origins' entry (see `decodeEntries`).
+    mutating func decodeEntry(_ data: Data, decoder: JSONDecoder) -> Bool {
+        guard let entry = try? decoder.decode(Entry.self, from: data),
+              origins.position(of: entry.origin) == nil else { return false }
+        origins.append(entry.origin, entry.stats)
         return true
     }
 }

@@ -153,6 +153,38 @@ package struct EvidenceSummary: Sendable {
         return file.summary
     }
 
+    /// The summary file at `path` read a piece at a time: 1 MiB at a time to find its origins'
+    /// entries (`JSONArrayScan`), then each entry read and decoded on its own — the file is
+    /// never whole in memory (a summary at the origin cap is 16.5 MB). Nil when it cannot be
+    /// read this way; the caller then reads it whole (`decode`), which says what is wrong.
+    package static func read(pieceByPiece path: String) -> EvidenceSummary? {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? handle.close() }
+        var scan = JSONArrayScan(path: ["evidence", "origins"])
+        while true {
+            let chunk: Data?
+            do { chunk = try handle.read(upToCount: 1 << 20) } catch { return nil }
+            guard let chunk, !chunk.isEmpty else { break }
+            scan.feed(chunk)
+            if scan.failed { return nil }
+        }
+        guard scan.succeeded else { return nil }
+        let rest = Data(scan.rest)
+        let decoder = JSONDecoder()
+        guard let probe = try? decoder.decode(VersionProbe.self, from: rest), probe.corslogSummary == formatVersion,
+              var file = try? decoder.decode(File.self, from: rest) else { return nil }
+        file.evidence.origins.reserveCapacity(scan.elements.count)
+        for r in scan.elements {
+            let data: Data?
+            do {
+                try handle.seek(toOffset: UInt64(r.lowerBound))
+                data = try handle.read(upToCount: r.count)
+            } catch { return nil }
+            guard let data, data.count == r.count, file.evidence.decodeEntry(data, decoder: decoder) else { return nil }
+        }
+        return file.summary
+    }
+
     private struct VersionProbe: Decodable {
         var corslogSummary: Int?
         enum CodingKeys: String, CodingKey { case corslogSummary = "corslog_summary" }

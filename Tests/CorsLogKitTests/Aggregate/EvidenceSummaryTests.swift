@@ -92,6 +92,13 @@ import Testing
         #expect(byOrigin.encoded() == text)
         let again = try EvidenceSummary.decode(Data(text.utf8), file: "s.json")
         #expect(again.encoded() == text)
+        // And read from its file a piece at a time (what merge does).
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("corslog-summary-\(UUID().uuidString).json")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try Pipeline.write(to: file.path) { try summary.encodedPieces($0) }
+        #expect(try String(contentsOf: file, encoding: .utf8) == text)
+        let pieceByPiece = try #require(EvidenceSummary.read(pieceByPiece: file.path), "read a piece at a time")
+        #expect(pieceByPiece.encoded() == text)
         #expect(again.evidence.origins == summary.evidence.origins, "equal statistics (shown only when they differ)")
         #expect(again.evidence.crossOriginRequests == 4_225)
         #expect(text.contains("\"corslog_summary\":1"))
@@ -116,6 +123,10 @@ import Testing
         let tampered = text.replacingOccurrences(of: find, with: replace)
         // Not read an origin at a time: read whole, for the decoder's account of where.
         #expect(EvidenceSummary.decodeByOrigin(Array(tampered.utf8)) == nil)
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("corslog-tampered-\(UUID().uuidString).json")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try tampered.write(to: file, atomically: true, encoding: .utf8)
+        #expect(EvidenceSummary.read(pieceByPiece: file.path) == nil)
         do {
             _ = try EvidenceSummary.decode(Data(tampered.utf8), file: "host1.json")
             Issue.record("accepted \(replace)")

@@ -40,3 +40,35 @@ import Testing
         #expect(JSONPieces.split(bytes, arrayAt: ["inner", "tag"]) == nil)   // a string, not an array
     }
 }
+
+/// The scan `merge` reads a summary file with, a piece at a time: the elements and the rest
+/// `JSONPieces.split` finds in the whole document, however the document is cut.
+@Suite struct JSONArrayScanTests {
+    private let document = #"{"a":{"b":"x\"[","origins":[9]},"evidence":{"n":[1,{"origins":[]}],"origins":[ {"o":"]}","v":[1,{"w":2}]} ,{"o":"\\"} ],"z":null},"t":[]}"#
+
+    @Test(arguments: [1, 2, 7, 64, 10_000])
+    func piecesOfAnySizeFindWhatTheWholeDocumentSplitsInto(pieceSize: Int) throws {
+        let bytes = Array(document.utf8)
+        let whole = try #require(JSONPieces.split(bytes, arrayAt: ["evidence", "origins"]))
+        var scan = JSONArrayScan(path: ["evidence", "origins"])
+        var i = 0
+        while i < bytes.count {
+            scan.feed(bytes[i..<min(i + pieceSize, bytes.count)])
+            i += pieceSize
+        }
+        #expect(scan.succeeded)
+        #expect(scan.elements == whole.elements)
+        #expect(Data(scan.rest) == whole.rest)
+        #expect(scan.elements.map { String(decoding: bytes[$0], as: UTF8.self) } == [#"{"o":"]}","v":[1,{"w":2}]}"#, #"{"o":"\\"}"#])
+    }
+
+    @Test func whatItDoesNotTakePlainlyFails() {
+        for bad in [#"{"evidence":{"origins":[1]}}"#, #"{"evidence":{"origins":["x"]}}"#,
+                    #"{"evidence":{"origins":[],"origins":[]}}"#, #"{"evidence":{"orig\u0069ns":[]}}"#,
+                    #"{"evidence":{"origins":[{}]}"#, #"{"evidence":{"other":[]}}"#, #"{"evidence":{"origins":[{}]}}}"#] {
+            var scan = JSONArrayScan(path: ["evidence", "origins"])
+            scan.feed(Array(bad.utf8))
+            #expect(!scan.succeeded, "\(bad)")
+        }
+    }
+}
