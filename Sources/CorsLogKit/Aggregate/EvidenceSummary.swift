@@ -165,7 +165,7 @@ package struct EvidenceSummary: Sendable {
             let chunk: Data?
             do { chunk = try handle.read(upToCount: 1 << 20) } catch { return nil }
             guard let chunk, !chunk.isEmpty else { break }
-            scan.feed(chunk)
+            scan.feed([UInt8](chunk))
             if scan.failed { return nil }
         }
         guard scan.succeeded else { return nil }
@@ -174,13 +174,24 @@ package struct EvidenceSummary: Sendable {
         guard let probe = try? decoder.decode(VersionProbe.self, from: rest), probe.corslogSummary == formatVersion,
               var file = try? decoder.decode(File.self, from: rest) else { return nil }
         file.evidence.origins.reserveCapacity(scan.elements.count)
+        // The entries in order, through a window of the file that moves on 1 MiB at a time.
+        guard let first = scan.elements.first else { return file.summary }
+        do { try handle.seek(toOffset: UInt64(first.lowerBound)) } catch { return nil }
+        var window: [UInt8] = []
+        var windowStart = first.lowerBound
         for r in scan.elements {
-            let data: Data?
-            do {
-                try handle.seek(toOffset: UInt64(r.lowerBound))
-                data = try handle.read(upToCount: r.count)
-            } catch { return nil }
-            guard let data, data.count == r.count, file.evidence.decodeEntry(data, decoder: decoder) else { return nil }
+            while windowStart + window.count < r.upperBound {
+                let chunk: Data?
+                do { chunk = try handle.read(upToCount: 1 << 20) } catch { return nil }
+                guard let chunk, !chunk.isEmpty else { return nil }   // the file got shorter
+                if r.lowerBound - windowStart >= 1 << 20 {
+                    window.removeFirst(r.lowerBound - windowStart)
+                    windowStart = r.lowerBound
+                }
+                window.append(contentsOf: chunk)
+            }
+            let entry = Data(window[(r.lowerBound - windowStart)..<(r.upperBound - windowStart)])
+            guard file.evidence.decodeEntry(entry, decoder: decoder) else { return nil }
         }
         return file.summary
     }

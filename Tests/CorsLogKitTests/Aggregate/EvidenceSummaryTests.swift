@@ -104,6 +104,23 @@ import Testing
         #expect(text.contains("\"corslog_summary\":1"))
     }
 
+    /// A summary of several MiB is read through a window that moves on 1 MiB at a time.
+    @Test func aLargeSummaryReadsBackPieceByPiece() throws {
+        var options = AnalysisOptions(paths: ["\(samples)/nginx/"])
+        options.sites = [origin("https://api.example.com")]
+        var summary = EvidenceSummary(try Analyzer.analyze(options))
+        let template = try #require(summary.evidence.origins[origin("https://app.example.com")])
+        for i in 0..<6_000 { summary.evidence.origins[origin("https://host\(i).example.net")] = template }
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("corslog-large-\(UUID().uuidString).json")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try Pipeline.write(to: file.path) { try summary.encodedPieces($0) }
+        let size = try #require(try FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int)
+        #expect(size > 3 << 20, "\(size) bytes")
+        let back = try #require(EvidenceSummary.read(pieceByPiece: file.path))
+        #expect(back.encoded() == summary.encoded())
+        #expect(back.evidence.origins.count == summary.evidence.origins.count)
+    }
+
     /// A summary may come from anywhere: nothing in it is taken on trust.
     @Test(arguments: [
         ("\"origin\":\"https://app.example.com\"", "\"origin\":\"https://app.example.com/x\"", "evidence.origins[3].origin: \"https://app.example.com/x\" is not a serialised origin"),
