@@ -241,30 +241,6 @@ extension Pipeline {
         }
     }
 
-    /// Writes a text made in pieces (`pieces` hands each to its argument, in order) to `path`
-    /// as `write` does — atomically — without holding the whole text.
-    package static func write(to path: String, pieces: ((String) throws -> Void) throws -> Void) throws(CorsLogError) {
-        let url = URL(fileURLWithPath: path)
-        let temp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
-        do {
-            guard FileManager.default.createFile(atPath: temp.path, contents: nil) else {
-                throw CorsLogError(.cannotCreate, "\(path): cannot write: \(InputError.message(for: errno))")
-            }
-            let handle = try FileHandle(forWritingTo: temp)
-            defer { try? handle.close() }
-            try pieces { try handle.write(contentsOf: Data($0.utf8)) }
-            guard rename(temp.path, path) == 0 else {
-                throw CorsLogError(.cannotCreate, "\(path): cannot write: \(InputError.message(for: errno))")
-            }
-        } catch let error as CorsLogError {
-            try? FileManager.default.removeItem(at: temp)
-            throw error
-        } catch {
-            try? FileManager.default.removeItem(at: temp)
-            throw CorsLogError(.cannotCreate, "\(path): cannot write: \(error.localizedDescription)")
-        }
-    }
-
     package static func write(_ text: String, to path: String) throws(CorsLogError) {
         do {
             try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)

@@ -23,7 +23,7 @@ struct ReportOptions: ParsableArguments {
             if let writePolicy {
                 try Pipeline.write(PolicyFile.write(result, context: Pipeline.context(a)), to: writePolicy)
             }
-            if let summaryOut { try Pipeline.write(to: summaryOut) { try EvidenceSummary(a).encodedPieces($0) } }
+            if let summaryOut { try AtomicFile.write(summaryOut) { try EvidenceSummary(a).encodedPieces($0) } }
             return (a, result)
         }
         output.write(a, result, to: FileOutput.standardOutput)

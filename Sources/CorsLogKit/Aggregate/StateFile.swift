@@ -209,29 +209,9 @@ package struct StateFile: Sendable {
         return try? layout.state
     }
 
-    /// Writes the state atomically: a temporary file in the same folder, flushed, then renamed over.
+    /// Writes the state atomically, a day at a time as the days are encoded (`AtomicFile`).
     package func write(to path: String) throws(CorsLogError) {
-        let url = URL(fileURLWithPath: path)
-        let temp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
-        do {
-            // A day at a time, as they are encoded: the whole text is never held.
-            guard FileManager.default.createFile(atPath: temp.path, contents: nil) else {
-                throw CorsLogError(.cannotCreate, "\(path): cannot write the state file: cannot create \(temp.path): \(InputError.message(for: errno))")
-            }
-            let handle = try FileHandle(forWritingTo: temp)
-            defer { try? handle.close() }
-            try encodedPieces { try handle.write(contentsOf: Data($0.utf8)) }
-            try handle.synchronize()
-            guard rename(temp.path, path) == 0 else {
-                throw CorsLogError(.cannotCreate, "\(path): cannot replace the state file: \(InputError.message(for: errno))")
-            }
-        } catch let error as CorsLogError {
-            try? FileManager.default.removeItem(at: temp)
-            throw error
-        } catch {
-            try? FileManager.default.removeItem(at: temp)
-            throw CorsLogError(.cannotCreate, "\(path): cannot write the state file: \(error.localizedDescription)")
-        }
+        try AtomicFile.write(path, what: "the state file") { try encodedPieces($0) }
     }
 
     private struct Layout: Codable {

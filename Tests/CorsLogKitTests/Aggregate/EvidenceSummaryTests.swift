@@ -95,7 +95,7 @@ import Testing
         // And read from its file a piece at a time (what merge does).
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("corslog-summary-\(UUID().uuidString).json")
         defer { try? FileManager.default.removeItem(at: file) }
-        try Pipeline.write(to: file.path) { try summary.encodedPieces($0) }
+        try AtomicFile.write(file.path) { try summary.encodedPieces($0) }
         #expect(try String(contentsOf: file, encoding: .utf8) == text)
         let pieceByPiece = try #require(EvidenceSummary.read(pieceByPiece: file.path), "read a piece at a time")
         #expect(pieceByPiece.encoded() == text)
@@ -113,7 +113,7 @@ import Testing
         for i in 0..<6_000 { summary.evidence.origins[origin("https://host\(i).example.net")] = template }
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("corslog-large-\(UUID().uuidString).json")
         defer { try? FileManager.default.removeItem(at: file) }
-        try Pipeline.write(to: file.path) { try summary.encodedPieces($0) }
+        try AtomicFile.write(file.path) { try summary.encodedPieces($0) }
         let size = try #require(try FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int)
         #expect(size > 3 << 20, "\(size) bytes")
         let back = try #require(EvidenceSummary.read(pieceByPiece: file.path))
