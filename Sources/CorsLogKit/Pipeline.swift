@@ -129,10 +129,11 @@ package enum Pipeline {
                 try fold.add(summary, name: path)
                 continue
             }
-            guard let bytes = readWholeFile(path) else {
+            // Not plainly ours: read whole, for the decoder's account of what is wrong.
+            guard let data = FileManager.default.contents(atPath: path) else {
                 throw CorsLogError(.noInput, "\(path): cannot read the summary file")
             }
-            try fold.add(try EvidenceSummary.decode(bytes: bytes, file: path), name: path)
+            try fold.add(try EvidenceSummary.decode(data, file: path), name: path)
         }
         let analysis = try fold.finish()
         if options.sites.isEmpty { options.sites = analysis.sites }
@@ -226,21 +227,6 @@ extension Pipeline {
     }
 
     /// Writes `text` to `path` atomically (a temporary file, then rename).
-    /// A file's bytes, read into storage of its size (nil: it cannot be read).
-    static func readWholeFile(_ path: String) -> [UInt8]? {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
-        defer { try? handle.close() }
-        var out: [UInt8] = []
-        if let size = try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int { out.reserveCapacity(size) }
-        while true {
-            // nil (or empty) at the end of the file; a read error throws.
-            let chunk: Data?
-            do { chunk = try handle.read(upToCount: 1 << 20) } catch { return nil }
-            guard let chunk, !chunk.isEmpty else { return out }
-            out.append(contentsOf: chunk)
-        }
-    }
-
     package static func write(_ text: String, to path: String) throws(CorsLogError) {
         do {
             try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)

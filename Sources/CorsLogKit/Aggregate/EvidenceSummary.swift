@@ -60,13 +60,7 @@ package struct EvidenceSummary: Sendable {
 
     /// Reads a summary; errors name the file and what is wrong.
     package static func decode(_ data: Data, file: String) throws(CorsLogError) -> EvidenceSummary {
-        try decode(bytes: [UInt8](data), file: file)
-    }
-
-    /// `decode` of a file's bytes as they were read (no second copy of a large summary).
-    package static func decode(bytes: [UInt8], file: String) throws(CorsLogError) -> EvidenceSummary {
-        if let summary = decodeByOrigin(bytes) { return summary }
-        let data = Data(bytes)
+        if let summary = decodeByOrigin([UInt8](data)) { return summary }
         let probe = try? JSONDecoder().decode(VersionProbe.self, from: data)
         guard let version = probe?.corslogSummary else {
             throw CorsLogError(.dataError, "\(file): not a corslog summary (written by analyze --summary-out): no corslog_summary key")
