@@ -30,9 +30,9 @@ struct CorsLogCommand: ParsableCommand {
         subcommands: [Analyze.self, Check.self, Verify.self, Propose.self, Render.self, Merge.self, LogFormatCommand.self]
     )
 
-    /// One malloc arena for all threads (see `MallocArenas`), then the usual entry.
+    /// glibc malloc settings for the whole run (see `MallocTuning`), then the usual entry.
     static func main() {
-        MallocArenas.useOne()
+        MallocTuning.apply()
         main(nil)
     }
 }

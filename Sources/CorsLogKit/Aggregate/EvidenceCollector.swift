@@ -274,7 +274,7 @@ package struct EvidenceCollector {
         let client = p?.clientHash ?? f.clientAddress.fnv1a
         s.clients.insert(client)
         let status = f.status
-        s.statusClasses[(status >= 100 && status <= 599) ? status / 100 : 0] += 1
+        s.noteStatus(status)
 
         let method = if let p { p.method } else { HTTPMethod(f.method) }
         let isPreflight = method == .options && (!hasRequestMethodField || !f.requestMethodHeader.isEmpty)

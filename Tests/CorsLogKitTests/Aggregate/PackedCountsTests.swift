@@ -2,7 +2,7 @@ import Testing
 import Foundation
 @testable import CorsLogKit
 
-/// `PackedCounts` (an origin's requests per day and preflights per status, as sorted
+/// `PackedCounts` (an origin's requests per day, and its status classes and preflights per status, as sorted
 /// packed words) gives the counts a dictionary gives: at the edges of its compact
 /// form (negative days, status -1, counts past 2^32 and 2^40, keys out of range), at
 /// the `maxDays` cap, and when merged.
@@ -136,6 +136,29 @@ import Foundation
     }
 }
 
+
+    /// Status classes and preflight statuses share one array: each view sees only its
+    /// own counts, whatever order the requests came in, and merging and setting one
+    /// leave the other alone.
+    @Test func statusClassesAndPreflightStatusesStayApart() {
+        var s = OriginStats()
+        for status in [204, 0, 204, 503, 1, 5, 302, 99, 600, 404] { s.noteStatus(status) }
+        for status in [204, 5, 2, 204] { s.notePreflightStatus(status) }
+        #expect(s.statusClasses == [5, 0, 2, 1, 1, 1])
+        #expect(s.preflightStatuses == [-1: 2, 204: 2])
+        var t = OriginStats()
+        t.statusClasses = [0, 7, 0, 0, 0, 1 << 41]
+        t.preflightStatuses = [2: 1, 403: 3]
+        #expect(t.preflightStatuses == [-1: 1, 403: 3], "a status outside 100–599 is -1")
+        s.merge(t)
+        #expect(s.statusClasses == [5, 7, 2, 1, 1, (1 << 41) + 1])
+        #expect(s.preflightStatuses == [-1: 3, 204: 2, 403: 3])
+        s.statusClasses = [0, 0, 1, 0, 0, 0]
+        #expect(s.preflightStatuses == [-1: 3, 204: 2, 403: 3])
+        s.setPreflights(nil, status: 204)
+        #expect(s.statusClasses == [0, 0, 1, 0, 0, 0])
+        #expect(s.preflightStatuses == [-1: 3, 403: 3])
+    }
 /// `SmallDistinct` holds one hash inline and more in an array: the counts, the cap
 /// and equality are those of a set of at most `limit` values.
 @Suite struct SmallDistinctFormsTests {
