@@ -21,7 +21,7 @@ let package = Package(
         // ISA-L's inflate_state layout and call helpers; the library itself is loaded
         // at run time (dlopen "libisal.so.2"), so nothing is linked or needed to build.
         .systemLibrary(name: "CIsal", path: "Sources/CIsal"),
-        // glibc's mallopt (one malloc arena for all threads: `MallocArenas`); header only.
+        // glibc's mallopt (one malloc arena, a fixed mmap threshold: `MallocTuning`); header only.
         .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
         // The engine: read → parse → aggregate → infer → render → report.
         .target(
