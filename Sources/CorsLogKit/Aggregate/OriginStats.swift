@@ -81,7 +81,8 @@ package struct OriginStats: Sendable, Equatable {
     /// Counts one request's status in its class (anything but 100–599 counts as class 0, no status).
     @inline(__always)
     mutating func noteStatus(_ status: Int) {
-        statusCounts.increment((status >= 100 && status <= 599) ? status / 100 : 0, cap: .max)
+        let c = (status >= 100 && status <= 599) ? status / 100 : 0
+        if !statusCounts.incrementExisting(c) { statusCounts.add(1, to: c) }
     }
 
     /// Requests per UTC day (days since 1970-01-01), at most `maxDays` days. A view of
@@ -102,7 +103,8 @@ package struct OriginStats: Sendable, Equatable {
 
     /// Counts one preflight answered with `status` (anything but 100–599 counts as -1, no status).
     mutating func notePreflightStatus(_ status: Int) {
-        statusCounts.add(1, to: Self.preflightKey(status))
+        let k = Self.preflightKey(status)
+        if !statusCounts.incrementExisting(k) { statusCounts.add(1, to: k) }
     }
 
     /// The UTC days on which this origin was seen.

@@ -119,6 +119,25 @@ struct PackedCounts: Sendable {
         add(1, to: key, cap: cap)
     }
 
+    /// Adds one to `key`'s count when the compact form already has the key and the count
+    /// has room (true); false changes nothing. The per-line path for keys that are seldom
+    /// the last (an origin's status classes and preflight statuses): one pass, no rebuild.
+    @inline(__always)
+    mutating func incrementExisting(_ key: Int) -> Bool {
+        let k = UInt64(bitPattern: Int64(key &+ Self.keyBias))
+        guard k < UInt64(Self.reservedKey) else { return false }
+        return words.withUnsafeMutableBufferPointer { w -> Bool in
+            // safe because: the indices are those of `w`, valid for this closure.
+            guard let last = w.last, last != Self.wideMarker else { return false }
+            for i in w.indices where w[i] >> Self.countBits == k {
+                guard w[i] & Self.countMask != Self.countMask else { return false }
+                w[i] &+= 1
+                return true
+            }
+            return false
+        }
+    }
+
     /// Adds `n` to `key`'s count; a key not yet counted is added only while
     /// there are fewer than `cap` keys.
     mutating func add(_ n: Int, to key: Int, cap: Int = .max) {

@@ -46,29 +46,36 @@ extension TopValues {
             var h: UInt64 = 0xcbf2_9ce4_8422_2325
             var atSegment = h          // the hash before the current segment
             var length = 0
-            var digitsOnly = true
-            var hexOrDash = true
+            // Bit 0: the segment has a byte that is not a digit; bit 1: one that is neither a
+            // hex digit nor `-` (or'ed in per byte, no branch).
+            var seen: UInt64 = 0
             func endSegment() {
-                let isID = length > 0 && (digitsOnly || (hexOrDash && length >= 16))
+                let isID = length > 0 && (seen & 1 == 0 || (seen & 2 == 0 && length >= 16))
                 if isID { h = (atSegment ^ 0x7B) &* prime }
                 h = (h ^ 0x2F) &* prime
                 atSegment = h
                 length = 0
-                digitsOnly = true
-                hexOrDash = true
+                seen = 0
             }
             for b in p {
                 if b == UInt8(ascii: "/") { endSegment(); continue }
                 h = (h ^ UInt64(b)) &* prime
                 length += 1
-                let digit = b &- UInt8(ascii: "0") < 10
-                let lower = b | 0x20
-                digitsOnly = digitsOnly && digit
-                hexOrDash = hexOrDash && (digit || (lower >= UInt8(ascii: "a") && lower <= UInt8(ascii: "f")) || b == UInt8(ascii: "-"))
+                let notDigit: UInt64 = b &- UInt8(ascii: "0") < 10 ? 0 : 1
+                let notHexOrDash = (Self.hexOrDashBits(b) >> UInt64(b & 63) & 1) ^ 1
+                seen |= notDigit | notHexOrDash << 1
             }
             endSegment()
             return h
         }
+    }
+
+    /// The word of a 128-bit table that holds `b`'s bit (`b & 63`) when `b` is a hex digit
+    /// (either case) or `-`: bytes 0–63 (`-` 45, `0`–`9` 48–57), bytes 64–127 (`A`–`F`,
+    /// `a`–`f`); none above.
+    @inline(__always)
+    static func hexOrDashBits(_ b: UInt8) -> UInt64 {
+        b < 64 ? 0x03FF_2000_0000_0000 : (b < 128 ? 0x0000_007E_0000_007E : 0)
     }
 
     /// The text `addPath` shows for `target`: the query dropped, identifiers as `{id}`,

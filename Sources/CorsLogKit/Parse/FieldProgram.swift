@@ -150,6 +150,16 @@ final class FieldProgram: Sendable {
                     if seg.literalCount == 0 {
                         end = seg.runsToEnd ? n : (FieldSearch.scan(base, UInt8(ascii: " "), from: start, to: n) ?? n)
                         pos = end
+                    } else if seg.literalCount <= 8, start + 9 <= n, base[start] == UInt8(ascii: "-"),
+                              seg.first != UInt8(ascii: "-"),
+                              // safe because: start + 9 <= n, the eight bytes after the dash lie inside the line.
+                              UInt64(littleEndian: UnsafeRawPointer(base + start + 1).loadUnaligned(as: UInt64.self))
+                                & seg.literalMask == seg.literalWord {
+                        // The empty marker `-` right before the closing literal (most optional
+                        // fields): what `findLiteral` finds, as the literal cannot start at the
+                        // dash, and a dash is no backslash, so the literal is not escaped.
+                        end = start + 1
+                        pos = end + seg.literalCount
                     } else {
                         guard let e = Self.findLiteral(seg, lits: lits, in: base, count: n, from: start,
                                                        escapeAware: seg.escapeAware && lineHasBackslash) else {

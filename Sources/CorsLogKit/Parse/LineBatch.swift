@@ -168,12 +168,17 @@ struct LineBatch: Sendable {
 
         /// The span of `s`, which points into the line `[lineStart, lineEnd)` of the batch
         /// (at `lineBase`) or into the parser's scratch (then copied into `scratch`).
+        @inline(__always)
         private static func span(_ s: ByteSlice, lineBase: UnsafePointer<UInt8>, lineStart: Int, lineEnd: Int,
                                  scratch: inout [UInt8]) -> Span {
-            guard let p = s.base, s.count > 0 else { return Span() }
+            guard let p = s.base else { return Span() }   // nil: an empty slice
             let offset = lineBase.distance(to: p)
-            if offset >= lineStart && offset + s.count <= lineEnd {
-                return Span(start: Int32(offset), count: Int32(s.count))
+            // Inside the line (nearly always): offset in [lineStart, lineEnd - count], as
+            // unsigned compares. The line lies in a batch far below 2 GiB, so both values
+            // fit 32 bits.
+            let room = lineEnd &- lineStart &- s.count
+            if room >= 0 && UInt(bitPattern: offset &- lineStart) <= UInt(bitPattern: room) {
+                return Span(start: Int32(truncatingIfNeeded: offset), count: Int32(truncatingIfNeeded: s.count))
             }
             let at = scratch.count
             s.withBuffer { scratch.append(contentsOf: $0) }
@@ -216,13 +221,14 @@ struct LineBatch: Sendable {
         /// The fields again, as slices of `bytes` and `scratch` (valid while those are).
         @inline(__always)
         func fields(bytes: UnsafeBufferPointer<UInt8>, scratch: UnsafeBufferPointer<UInt8>) -> ParsedFields {
+            let lineBytes = bytes.baseAddress, scratchBytes = scratch.baseAddress
             @inline(__always)
             func slice(_ s: Span) -> ByteSlice {
-                guard s.count > 0 else { return .empty }
                 // safe because: spans were made from these buffers' own offsets (`fields(_:…)`),
-                // and the buffers are not changed between parse and this call.
-                if s.start >= 0 { return ByteSlice(base: bytes.baseAddress! + Int(s.start), count: Int(s.count)) }
-                return ByteSlice(base: scratch.baseAddress! + Int(-s.start - 1), count: Int(s.count))
+                // and the buffers are not changed between parse and this call; an empty span
+                // makes an empty slice (`ByteSlice.init` drops its base).
+                if s.start >= 0 { return ByteSlice(base: lineBytes.map { $0 + Int(s.start) }, count: Int(s.count)) }
+                return ByteSlice(base: scratchBytes.map { $0 + Int(-s.start - 1) }, count: Int(s.count))
             }
             var f = ParsedFields()
             f.status = Int(status)

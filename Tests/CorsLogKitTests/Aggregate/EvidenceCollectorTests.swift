@@ -204,10 +204,11 @@ import Testing
     /// Summaries and state files store the path hashes: the one-pass hash must stay the
     /// hash the definition gives (FNV-1a over each segment and a `/`, `{` for an identifier).
     @Test func pathHashIsTheStoredDefinition() {
-        func reference(_ path: String) -> UInt64 {
+        func reference(_ path: String) -> UInt64 { reference(Array(path.utf8)) }
+        func reference(_ path: [UInt8]) -> UInt64 {
             var h: UInt64 = 0xcbf2_9ce4_8422_2325
             func mix(_ b: UInt8) { h ^= UInt64(b); h &*= 0x0000_0100_0000_01b3 }
-            for segment in path.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false) {
+            for segment in path.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false) {
                 let digits = !segment.isEmpty && segment.allSatisfy { $0 >= 48 && $0 <= 57 }
                 let hex = segment.count >= 16 && segment.allSatisfy {
                     ($0 >= 48 && $0 <= 57) || ($0 | 0x20 >= 97 && $0 | 0x20 <= 102) || $0 == UInt8(ascii: "-")
@@ -223,6 +224,14 @@ import Testing
             let bytes = Array(path.utf8)
             let h = bytes.withUnsafeBufferPointer { TopValues.pathHash(ByteSlice($0)) }
             #expect(h == reference(path), "\(path)")
+        }
+        // Every byte value, as the 16th byte of a hex run, as a whole run, after digits.
+        for b in UInt8.min...UInt8.max {
+            for bytes in [Array("/a/0123456789abcde".utf8) + [b], Array("/".utf8) + Array(repeating: b, count: 16),
+                          Array("/12".utf8) + [b] + Array("/x".utf8)] {
+                let h = bytes.withUnsafeBufferPointer { TopValues.pathHash(ByteSlice($0)) }
+                #expect(h == reference(bytes), "byte \(b)")
+            }
         }
     }
 
