@@ -76,13 +76,10 @@ struct AnalysisFold {
                 "none of the \(input.skipped) lines matched the format \(format.name).\(first) "
                 + "Give the server's own definition with --format '…' or --format-file.")
         }
-        var total: Evidence
-        if options.byDay {
-            total = FileWork.makeCollector(format: format, options: options).finish()
-            for (_, e) in days.sorted(by: { $0.key < $1.key }) { total.merge(e, capacity: options.maxOrigins) }
-        } else {
-            total = evidence ?? FileWork.makeCollector(format: format, options: options).finish()
-        }
+        // With `byDay` the run's evidence stays empty (its `source` is the format's): the
+        // caller builds the window's evidence from the days and its state file
+        // (`Pipeline.runIncremental`), so a whole-run total would be work and memory for nothing.
+        let total = (options.byDay ? nil : evidence) ?? FileWork.makeCollector(format: format, options: options).finish()
         let analysis = Analysis(format: FormatInfo(format), detection: detection.map { DetectionInfo(parsed: $0.parsed, sampled: $0.sampled) },
                                 input: input, evidence: total, sites: options.sites)
         return AnalysisRun(analysis: analysis, reads: reads, days: days, inflate: input.inflate,

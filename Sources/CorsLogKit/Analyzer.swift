@@ -21,7 +21,8 @@ package struct AnalysisOptions: Sendable {
     /// When the input holds no line at all (an incremental run with nothing new),
     /// report this format instead of failing.
     package var formatWhenEmpty: FormatInfo? = nil
-    /// Keep the evidence per UTC day (`AnalysisRun.days`); lines without a time count on `undatedDay`.
+    /// Keep the evidence per UTC day (`AnalysisRun.days`, and the run's `analysis.evidence`
+    /// stays empty); lines without a time count on `undatedDay`.
     package var byDay = false
     package var undatedDay: Int32 = 0
     /// With `byDay`: origins tracked per day (nil: `maxOrigins`). An incremental run collects
