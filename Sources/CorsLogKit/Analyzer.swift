@@ -222,8 +222,9 @@ package enum Analyzer {
     }
 
     /// Reads `files` (already expanded) from where each starts. `onLine` sees every
-    /// parsed line too (for checks that replay requests; files are then read one after
-    /// another, on this thread); `progress` is called about every 64 MiB of decoded input.
+    /// parsed line too, in order, on this thread (for checks that replay requests; files
+    /// are then read one after another, their lines parsed ahead on the other cores);
+    /// `progress` is called about every 64 MiB of decoded input.
     package static func run(_ options: AnalysisOptions, files: [FileToRead],
                             onLine: ((borrowing ParsedFields) -> Void)? = nil,
                             progress: ProgressHandler? = nil) throws(AnalysisError) -> AnalysisRun {
@@ -239,7 +240,7 @@ package enum Analyzer {
             }
             let reader = LineReader(maxLineBytes: options.maxLineBytes, blockSize: options.blockSize, decodeThread: decodeThread,
                                     inflate: options.inflate)
-            guard alone && onLine == nil else { return (reader, 0) }
+            guard alone else { return (reader, 0) }
             return (reader, parseWorkers(options, cores: cores, decodeThread: decodeThread))
         }
         var format: LogFormat? = nil
@@ -272,7 +273,9 @@ package enum Analyzer {
                         (format, detection) = try detect(held + [work])
                         for i in held.indices { held[i].start(format!, observer: onLine) }
                         work.start(format!, observer: onLine)
-                        if aheadWorkers >= 1 { ahead = AheadFeed(format: format!, workers: aheadWorkers, options: options) }
+                        if aheadWorkers >= 1 {
+                            ahead = AheadFeed(format: format!, workers: aheadWorkers, options: options, observer: onLine)
+                        }
                     } catch { failure = error }
                 }
             }, onOverlongLine: { number, length in work.overlong(number: number, length: length) })
@@ -324,15 +327,16 @@ package enum Analyzer {
         return try fold.finish(format: format, detection: detection)
     }
 
-    /// Reads one file whose format is known; with `aheadWorkers` ≥ 1 (and no observer)
-    /// its lines are parsed on that many threads ahead of the aggregation (`ParseAhead`).
+    /// Reads one file whose format is known; with `aheadWorkers` ≥ 1 its lines are parsed on
+    /// that many threads ahead of the aggregation (`ParseAhead`), which (and the observer)
+    /// still sees them in order on this thread.
     private static func readWhole(_ file: FileToRead, index: Int, format: LogFormat, options: AnalysisOptions,
                                   reader: LineReader, observer: ((borrowing ParsedFields) -> Void)?,
                                   progress: ProgressHandler?, aheadWorkers: Int = 0) -> FileOutcome {
         var work = FileWork(path: file.path, index: index, options: options, format: format)
         let result: FileReadResult
-        if aheadWorkers >= 1 && observer == nil {
-            var ahead = AheadFeed(format: format, workers: aheadWorkers, options: options)
+        if aheadWorkers >= 1 {
+            var ahead = AheadFeed(format: format, workers: aheadWorkers, options: options, observer: observer)
             result = read(file, with: reader, progress: progress, onLine: { line, number in
                 ahead.add(line, number: number, into: &work)
             }, onOverlongLine: { number, length in work.overlong(number: number, length: length) })
@@ -498,13 +502,15 @@ struct FileWork {
         }
     }
 
-    /// Aggregates a batch parsed elsewhere (`ParseAhead`), the next lines in order.
-    mutating func collect(_ batch: LineBatch) {
+    /// Aggregates a batch parsed elsewhere (`ParseAhead`), the next lines in order, and
+    /// hands each parsed line to `observer` after it is counted, as `line` does.
+    mutating func collect(_ batch: LineBatch, observer: ((borrowing ParsedFields) -> Void)?) {
         linesParsedAhead += batch.lineCount
         batch.forEachLine { event in
             switch event {
             case .parsed(let f):
                 if daily != nil { daily!.add(f) } else { collector!.add(f) }
+                observer?(f)
                 summary.parsed += 1
             case .blank:
                 summary.blank += 1
@@ -563,10 +569,13 @@ private struct AheadFeed {
     private let pool: ParseAhead
     private var batch: LineBatch
     private let maxLineBytes: Int
+    /// Sees every parsed line, in order, on the reading thread (`verify`).
+    private let observer: ((borrowing ParsedFields) -> Void)?
 
-    init(format: LogFormat, workers: Int, options: AnalysisOptions) {
+    init(format: LogFormat, workers: Int, options: AnalysisOptions, observer: ((borrowing ParsedFields) -> Void)?) {
         pool = ParseAhead(format: format, workers: workers, batchBytes: options.parseBatchBytes)
         maxLineBytes = options.maxLineBytes
+        self.observer = observer
         batch = pool.emptyBatch(maxLineBytes: maxLineBytes)
     }
 
@@ -580,7 +589,7 @@ private struct AheadFeed {
         if line.count > Self.longLine {
             flush(into: &work)
             drain(into: &work)
-            work.line(line, number: number, observer: nil)
+            work.line(line, number: number, observer: observer)
             return
         }
         batch.append(line, number: number)
@@ -590,7 +599,7 @@ private struct AheadFeed {
     /// Aggregates every batch still out, in order.
     private mutating func drain(into work: inout FileWork) {
         while let parsed = pool.takeOldest() {
-            work.collect(parsed)
+            work.collect(parsed, observer: observer)
             pool.recycle(parsed)
         }
     }
@@ -598,7 +607,7 @@ private struct AheadFeed {
     private mutating func flush(into work: inout FileWork) {
         guard !batch.isEmpty else { return }
         while pool.inFlight >= pool.limit - 1, let parsed = pool.takeOldest() {
-            work.collect(parsed)
+            work.collect(parsed, observer: observer)
             pool.recycle(parsed)
         }
         pool.submit(batch)

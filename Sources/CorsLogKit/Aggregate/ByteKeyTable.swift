@@ -50,6 +50,12 @@ struct ByteKeyTable {
         }
     }
 
+    /// Whether storing a new key of `count` bytes empties the table first (`insert`): a
+    /// caller that keeps values beside the table drops them then too.
+    func isFull(forKeyOf count: Int) -> Bool {
+        self.count >= maxEntries || arena.count + count > maxArenaBytes
+    }
+
     /// Stores `value` for `key`; empties the table first when it is full.
     mutating func insert(_ key: ByteSlice, hash: UInt64, value: Int32) {
         if count >= maxEntries || arena.count + key.count > maxArenaBytes { removeAll() }

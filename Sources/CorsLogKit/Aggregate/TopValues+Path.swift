@@ -95,7 +95,7 @@ extension TopValues {
 
     /// Calls `body` for each `/`-separated segment (the empty one before a
     /// leading `/` included) and whether it is an identifier.
-    private static func forEachSegment(_ path: ByteSlice, _ body: (ByteSlice, Bool) -> Void) {
+    static func forEachSegment(_ path: ByteSlice, _ body: (ByteSlice, Bool) -> Void) {
         var start = 0
         for i in 0...path.count where i == path.count || path[i] == UInt8(ascii: "/") {
             let segment = path.slice(start, i)

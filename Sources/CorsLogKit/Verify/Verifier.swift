@@ -19,6 +19,9 @@ package struct VerifyOptions: Sendable {
     package var credentials: CredentialsAssumption = .logged
     /// Rows (origin, kind, method, path) kept; beyond, requests still count in the totals.
     package var maxEntries = 10_000
+    /// Distinct Origin values and verdicts remembered for the lines that repeat them
+    /// (`VerdictCache`; 0: every line replayed from scratch, as the tests compare).
+    package var cachedVerdicts = 4096
 
     package init() {}
 }
@@ -90,7 +93,7 @@ package struct VerifyEntry: Sendable, Equatable {
 }
 
 /// The result of replaying the logs against a policy.
-package struct VerifyResult: Sendable {
+package struct VerifyResult: Sendable, Equatable {
     /// Sorted by origin, kind (requests first), method, path.
     package var entries: [VerifyEntry]
     /// Cross-origin requests with a valid Origin, replayed.
@@ -124,6 +127,9 @@ package final class Verifier {
     private var index: [EntryKey: Int] = [:]
     private var entries: [VerifyEntry] = []
     private var result: VerifyResult
+    private var cache: VerdictCache
+    /// The policy's path prefixes as bytes, in `Policy.rule(for:)` order.
+    private let pathPrefixes: [[UInt8]]
 
     private struct EntryKey: Hashable {
         var origin: Origin
@@ -136,6 +142,28 @@ package final class Verifier {
         self.responder = PolicyResponder(policy: policy)
         self.options = options
         self.result = VerifyResult(entries: [], capacity: options.maxEntries, credentialsAssumption: options.credentials)
+        self.cache = VerdictCache(entries: options.cachedVerdicts)
+        self.pathPrefixes = policy.paths.map { Array($0.prefix.value.utf8) }
+    }
+
+    /// The index of the rule `Policy.rule(for:)` picks for `target`'s path (its path rules
+    /// in order, then the defaults at `paths.count`). On bytes while the path is ASCII,
+    /// where a byte prefix is a `String.hasPrefix` (a line holds no CR LF, the one ASCII
+    /// pair that is one Character); otherwise through the same `String` compare.
+    private func ruleIndex(_ target: ByteSlice) -> Int {
+        let path = TopValues.pathPart(target)
+        var ascii = true
+        for i in 0..<path.count where path[i] >= 0x80 { ascii = false; break }
+        if ascii {
+            for (i, p) in pathPrefixes.enumerated() where p.count <= path.count {
+                var same = true
+                for j in p.indices where path[j] != p[j] { same = false; break }
+                if same { return i }
+            }
+            return pathPrefixes.count
+        }
+        let text = path.string
+        return responder.policy.paths.firstIndex { text.hasPrefix($0.prefix.value) } ?? pathPrefixes.count
     }
 
     /// The verdict for one request: nil when a browser would let the page read the answer,
@@ -178,8 +206,18 @@ package final class Verifier {
             result.withoutOrigin += 1
             return
         }
+        // The closures below capture copies of the slices (a borrowed `f` cannot be captured).
+        let rawOrigin = f.origin, method = f.method, uri = f.uri
+        let requestMethod = f.requestMethodHeader, requestHeaders = f.requestHeadersHeader
         let origin: Origin
-        switch Origin.parse(f.origin) {
+        let sites = options.sites
+        switch cache.origin(rawOrigin, parse: {
+            switch Origin.parse(rawOrigin) {
+            case .null: .null
+            case .invalid: .invalid
+            case .origin(let o): .origin(o, isSite: sites.contains(o))
+            }
+        }) {
         case .null:
             result.nullOrigin += 1
             result.byReason["null-origin", default: 0] += 1
@@ -187,12 +225,12 @@ package final class Verifier {
         case .invalid:
             result.invalidOrigin += 1
             return
-        case .origin(let o):
+        case .origin(let o, let isSite):
+            if sites.isEmpty ? isSameOrigin(o, host: f.host) : isSite {
+                result.sameOrigin += 1
+                return
+            }
             origin = o
-        }
-        if isSameOrigin(origin, host: f.host) {
-            result.sameOrigin += 1
-            return
         }
         let credentials: FetchCORSCheck.CredentialsMode
         switch options.credentials {
@@ -203,12 +241,18 @@ package final class Verifier {
             let echoed = !acao.isEmpty && !acao.equals("*")
             credentials = acac && echoed ? .include : .sameOrigin
         }
-        let request = ReplayedRequest(
-            origin: origin, method: f.method.string, target: f.uri.string,
-            requestMethod: f.requestMethodHeader.isEmpty ? nil : f.requestMethodHeader.string,
-            requestHeaders: f.requestHeadersHeader.isEmpty ? nil : f.requestHeadersHeader.string,
-            credentials: credentials)
-        let failure = verdict(request)
+        // `ReplayedRequest.isPreflight`, on the bytes (only "OPTIONS" decodes to "OPTIONS").
+        let isPreflight = method.equals("OPTIONS") && !requestMethod.isEmpty
+        let failure = cache.verdict(
+            preflight: isPreflight, credentials: credentials == .include ? 1 : 0, rule: ruleIndex(uri),
+            origin: rawOrigin, method: method, requestMethod: requestMethod, requestHeaders: requestHeaders
+        ) {
+            verdict(ReplayedRequest(
+                origin: origin, method: method.string, target: uri.string,
+                requestMethod: requestMethod.isEmpty ? nil : requestMethod.string,
+                requestHeaders: requestHeaders.isEmpty ? nil : requestHeaders.string,
+                credentials: credentials))
+        }
         result.replayed += 1
         if credentials == .include { result.credentialed += 1 }
         if let failure {
@@ -216,17 +260,17 @@ package final class Verifier {
             result.byReason[failure.code, default: 0] += 1
         }
 
-        let kind: ReplayKind = request.isPreflight ? .preflight : .request
-        let method = TopValues.displayText(kind == .preflight ? f.requestMethodHeader : f.method)
-        let key = EntryKey(origin: origin, kind: kind, method: String(method.prefix(40)), path: TopValues.foldedPath(f.uri))
-        let i: Int
-        if let known = index[key] {
-            i = known
-        } else if entries.count < options.maxEntries {
-            i = entries.count
-            index[key] = i
+        let kind: ReplayKind = isPreflight ? .preflight : .request
+        let rowMethod = kind == .preflight ? requestMethod : method
+        guard let i = cache.row(preflight: isPreflight, origin: rawOrigin, method: rowMethod, target: uri, file: {
+            let shown = TopValues.displayText(rowMethod)
+            let key = EntryKey(origin: origin, kind: kind, method: String(shown.prefix(40)), path: TopValues.foldedPath(uri))
+            if let known = index[key] { return known }
+            guard entries.count < options.maxEntries else { return nil }
+            index[key] = entries.count
             entries.append(VerifyEntry(origin: origin, kind: kind, method: key.method, path: key.path))
-        } else {
+            return entries.count - 1
+        }) else {
             result.droppedRequests += 1
             if failure != nil { result.droppedFailing += 1 }
             return

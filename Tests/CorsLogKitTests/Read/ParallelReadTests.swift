@@ -111,6 +111,37 @@ import Testing
         return text
     }
 
+    /// An observer (`verify`'s replay) sees every parsed line, in order, whether the lines
+    /// were parsed on the reading thread or ahead on others, through detection (the first
+    /// file's held lines, then the rest of it parsed ahead) and with a given format.
+    @Test(arguments: [false, true])
+    func theObserverSeesEveryLineInOrderWhateverTheParseThreads(detect: Bool) throws {
+        let (dir, paths) = try Self.writeSet()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        func observed(parseThreads: Int, batchBytes: Int = ParseAhead.defaultBatchBytes) throws -> ([String], Int) {
+            var options = AnalysisOptions(paths: paths)
+            if !detect { options.format = .given(LogFormat.preset("nginx-cors")!) }
+            options.maxLineBytes = 4096
+            options.threads = 4
+            options.parseThreads = parseThreads
+            options.parseBatchBytes = batchBytes
+            options.detectionLines = 50
+            var seen: [String] = []
+            let run = try Analyzer.run(options, files: paths.map { FileToRead(path: $0) }, onLine: { f in
+                seen.append(f.origin.string + " " + f.uri.string + " \(f.status)")
+            })
+            return (seen, run.linesParsedAhead)
+        }
+        let (reference, notAhead) = try observed(parseThreads: -1)
+        #expect(notAhead == 0)
+        #expect(reference.count > 10_000)
+        for (threads, batch) in [(1, ParseAhead.defaultBatchBytes), (2, 4096), (3, 1)] {
+            let (seen, ahead) = try observed(parseThreads: threads, batchBytes: batch)
+            #expect(ahead > 0, "\(threads) parse threads: lines parsed ahead")
+            #expect(seen == reference, "\(threads) parse threads, batches of \(batch) bytes")
+        }
+    }
+
     @Test(arguments: [false, true])
     func everyPathGivesTheSameReport(detect: Bool) throws {
         let (dir, paths) = try Self.writeSet()

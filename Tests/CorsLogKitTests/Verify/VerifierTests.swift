@@ -114,4 +114,62 @@ import Testing
         #expect(e.path == "/v1/\\x7Fx\"")
         #expect(e.failing == 1)
     }
+
+    /// The verdict cache (`VerdictCache`) changes nothing: random lines over origins that
+    /// differ only in case or port, `null`, junk, path rules met by ASCII and non-ASCII
+    /// paths, methods, requested headers and credentials give the same result replayed
+    /// from scratch, with a cache of two entries (emptied all the time) and with the
+    /// default one — with and without sites, with a full table.
+    @Test func theVerdictCacheGivesTheVerdictsOfReplaying() {
+        let psl = PublicSuffixList.bundled
+        let pattern = try! OriginPattern.parse("https://*.partner.example", psl: psl).get()
+        let ruled = Policy(
+            site: [origin("https://api.example.com")],
+            defaults: CORSRule(origins: [origin("https://app.example.com")], methods: [.put, .delete],
+                               headers: [HeaderName("authorization")!], maxAge: 3600),
+            paths: [PathRule(prefix: PathPrefix("/admin/")!, rule: CORSRule(origins: [origin("https://admin.example.com")],
+                                                                             methods: [.delete], credentials: true, maxAge: 60)),
+                    PathRule(prefix: PathPrefix("/v1/orders/")!, rule: CORSRule(origins: [origin("https://app.example.com")],
+                                                                                  credentials: true, maxAge: 60)),
+                    PathRule(prefix: PathPrefix("/public/")!, rule: CORSRule(origins: [], patterns: [pattern]))])
+        let origins = ["https://app.example.com", "https://APP.example.com", "https://app.example.com:443", "null", "not an origin",
+                       "https://admin.example.com", "https://api.example.com", "http://localhost:3000", "https://x.partner.example", ""]
+        let methods = ["GET", "POST", "PUT", "DELETE", "OPTIONS", "OPTIONS", "PATCH", "get"]
+        let uris = ["/v1/orders", "/v1/orders/12?x=1", "/admin/users", "/admin", "/public/a", "/caf\u{e9}/x", "/cafe\u{301}/x",
+                    "/admin/\u{e9}", "/public/\u{e9}?q", "/x#/admin/", "/v1/orders/\u{e9}", "/v1/orders\u{e9}/"]
+        let acrms = ["", "PUT", "DELETE", "PATCH", "get"]
+        let acrhs = ["", "authorization", "content-type,x-forged", "Authorization, Content-Type"]
+        let hosts = ["", "api.example.com", "app.example.com"]
+        var rng = UInt64(0x2545_F491_4F6C_DD1D)
+        func pick(_ a: [String]) -> String {
+            rng ^= rng << 13; rng ^= rng >> 7; rng ^= rng << 17
+            return a[Int(rng % UInt64(a.count))]
+        }
+        let lines = (0..<4000).map { _ -> Line in
+            let o = pick(origins)
+            return Line(method: pick(methods), uri: pick(uris), origin: o, acrm: pick(acrms), acrh: pick(acrhs),
+                        acao: pick(["", "*", o]), acac: pick(["", "true"]), host: pick(hosts))
+        }
+        for policy in [policy, ruled] {
+            for (sites, credentials, maxEntries) in [(policy.site, CredentialsAssumption.logged, 10_000),
+                                                     ([], .always, 10_000), (policy.site, .logged, 40)] {
+                func result(cache: Int) -> VerifyResult {
+                    var o = VerifyOptions()
+                    o.sites = sites
+                    o.credentials = credentials
+                    o.maxEntries = maxEntries
+                    o.cachedVerdicts = cache
+                    let v = Verifier(policy: policy, options: o)
+                    for l in lines { l.withFields { v.add($0) } }
+                    return v.finish()
+                }
+                let replayed = result(cache: 0)
+                #expect(replayed.failing > 0 && replayed.sameOrigin > 0 && replayed.nullOrigin > 0 && replayed.invalidOrigin > 0)
+                // With every request credentialed only the rules that allow credentials pass.
+                #expect(replayed.passing > 0 || (credentials == .always && policy == self.policy))
+                #expect(result(cache: 2) == replayed)
+                #expect(result(cache: VerifyOptions().cachedVerdicts) == replayed)
+            }
+        }
+    }
 }
