@@ -28,7 +28,7 @@ struct InputOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Skip (and count) lines longer than this.", valueName: "bytes"))
     var maxLineBytes = 1 << 20
 
-    @Option(help: ArgumentHelp("Track at most this many distinct origins; beyond, the least-requested half is dropped and the report says so.", valueName: "count"))
+    @Option(help: ArgumentHelp("Track at most this many distinct origins; beyond, the least-requested half is dropped and the report says so (verify reports no origins and tracks the fewest).", valueName: "count"))
     var maxOrigins = 20_000
 
     @Option(help: ArgumentHelp(
