@@ -17,6 +17,7 @@ enum FuzzTargets {
         FuzzTarget(name: "summary-file", run: SummaryFileFuzz.run),
         FuzzTarget(name: "state-file", run: StateFileFuzz.run),
         FuzzTarget(name: "origin", run: OriginFuzz.run),
+        FuzzTarget(name: "verify", run: VerifyFuzz.run),
     ]
 
     static func named(_ name: String) -> FuzzTarget? { all.first { $0.name == name } }

@@ -5,7 +5,7 @@ import Foundation
 /// hosts); one that decodes is merged with itself, and its encoding must decode again.
 enum SummaryFileFuzz {
     /// One file for the piece-by-piece reader (`merge`'s), rewritten each run.
-    nonisolated(unsafe) static let file = FileManager.default.temporaryDirectory
+    static let file = FileManager.default.temporaryDirectory
         .appendingPathComponent("corslog-fuzz-summary-\(getpid()).json").path
 
     static func run(_ data: UnsafeRawBufferPointer) {

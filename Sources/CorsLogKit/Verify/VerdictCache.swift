@@ -17,39 +17,34 @@ struct VerdictCache {
         case origin(Origin, isSite: Bool)
     }
 
-    private var originTable: ByteKeyTable
-    private var origins: [ParsedOrigin] = []
-    private var verdictTable: ByteKeyTable
-    private var verdicts: [FetchCORSCheck.Failure?] = []
+    /// A verdict as a cached value (nil failure: the browser lets the page read the answer).
+    private struct Verdict {
+        var failure: FetchCORSCheck.Failure?
+    }
+
+    private var origins: ByteKeyedValues<ParsedOrigin>
+    private var verdicts: ByteKeyedValues<Verdict>
     /// Row keys → `Verifier`'s row index (rows are never removed, so an index stays right).
-    private var rowTable: ByteKeyTable
-    /// The verdict key being built (reused: no allocation per line).
+    private var rows: ByteKeyedValues<Int>
+    /// The key being built (reused: no allocation per line).
     private var key: [UInt8] = []
 
-    /// At most `entries` distinct origins and as many verdicts (0: no cache, every line
-    /// is worked out).
+    /// At most `entries` distinct origins, as many verdicts and as many rows (0: no cache,
+    /// every line is worked out). Arenas of 64 and 128 bytes a key on average: an Origin is
+    /// rarely longer, a verdict's or row's key (its parts and their lengths) rarely twice that.
     init(entries: Int) {
-        // Arenas of 64 and 128 bytes a key on average: an Origin is rarely longer, a verdict's
-        // key (four parts and their lengths) rarely twice that.
-        originTable = ByteKeyTable(maxEntries: max(entries, 1), maxArenaBytes: entries * 64)
-        verdictTable = ByteKeyTable(maxEntries: max(entries, 1), maxArenaBytes: entries * 128)
-        rowTable = ByteKeyTable(maxEntries: max(entries, 1), maxArenaBytes: entries * 128)
+        origins = ByteKeyedValues(entries: entries, arenaBytes: entries * 64, maxKeyBytes: 512)
+        verdicts = ByteKeyedValues(entries: entries, arenaBytes: entries * 128, maxKeyBytes: 1024)
+        rows = ByteKeyedValues(entries: entries, arenaBytes: entries * 128, maxKeyBytes: 1024)
         key.reserveCapacity(256)
     }
 
     /// The parse of the Origin bytes `raw` (`parse` when they are not cached).
     mutating func origin(_ raw: ByteSlice, parse: () -> ParsedOrigin) -> ParsedOrigin {
         let hash = raw.tableHash
-        if let i = originTable.value(for: raw, hash: hash) { return origins[Int(i)] }
+        if let known = origins.value(for: raw, hash: hash) { return known }
         let parsed = parse()
-        if originTable.isFull(forKeyOf: raw.count) {
-            originTable.removeAll()
-            origins.removeAll(keepingCapacity: true)
-        }
-        if raw.count <= 512 {
-            originTable.insert(raw, hash: hash, value: Int32(origins.count))
-            origins.append(parsed)
-        }
+        origins.remember(parsed, for: raw, hash: hash)
         return parsed
     }
 
@@ -66,23 +61,8 @@ struct VerdictCache {
         appendPart(method)
         appendPart(requestMethod)
         appendPart(requestHeaders)
-        return key.withUnsafeBufferPointer { k -> FetchCORSCheck.Failure? in
-            // safe because: the slice of `key` is used only inside this closure, and `key`
-            // is not changed in it.
-            let slice = ByteSlice(k)
-            let hash = slice.tableHash
-            if let i = verdictTable.value(for: slice, hash: hash) { return verdicts[Int(i)] }
-            let verdict = replay()
-            if verdictTable.isFull(forKeyOf: slice.count) {
-                verdictTable.removeAll()
-                verdicts.removeAll(keepingCapacity: true)
-            }
-            if slice.count <= 1024 {
-                verdictTable.insert(slice, hash: hash, value: Int32(verdicts.count))
-                verdicts.append(verdict)
-            }
-            return verdict
-        }
+        // `replay` always gives a verdict, so the lookup always has one.
+        return Self.cached(key, in: &verdicts) { Verdict(failure: replay()) }.flatMap(\.failure)
     }
 
     /// The row of a request (`file` when it is not cached: the row it was counted in, nil
@@ -103,16 +83,20 @@ struct VerdictCache {
                 appendPart(segment)
             }
         }
-        return key.withUnsafeBufferPointer { k -> Int? in
+        return Self.cached(key, in: &rows, make: file)
+    }
+
+    /// The value cached for `key` in `table`, else `make`'s (remembered unless nil).
+    private static func cached<Value>(_ key: [UInt8], in table: inout ByteKeyedValues<Value>, make: () -> Value?) -> Value? {
+        key.withUnsafeBufferPointer { k -> Value? in
             // safe because: the slice of `key` is used only inside this closure, and `key`
             // is not changed in it.
             let slice = ByteSlice(k)
             let hash = slice.tableHash
-            if let i = rowTable.value(for: slice, hash: hash) { return Int(i) }
-            guard let row = file() else { return nil }
-            if rowTable.isFull(forKeyOf: slice.count) { rowTable.removeAll() }
-            if slice.count <= 1024 { rowTable.insert(slice, hash: hash, value: Int32(row)) }
-            return row
+            if let known = table.value(for: slice, hash: hash) { return known }
+            guard let value = make() else { return nil }
+            table.remember(value, for: slice, hash: hash)
+            return value
         }
     }
 
@@ -125,5 +109,35 @@ struct VerdictCache {
     private mutating func appendLength(_ n: Int) {
         let v = UInt32(truncatingIfNeeded: n)
         for shift in stride(from: 0, to: 32, by: 8) { key.append(UInt8(truncatingIfNeeded: v >> UInt32(shift))) }
+    }
+}
+
+/// A `ByteKeyTable` with its values beside it: when the table is full both are emptied
+/// together, so an index it holds always points at its value.
+struct ByteKeyedValues<Value> {
+    private var table: ByteKeyTable
+    private var values: [Value] = []
+    /// Longer keys are not remembered (-1: none is, the cache is off).
+    private let maxKeyBytes: Int
+
+    /// At most `entries` values (0: none) and `arenaBytes` bytes of keys.
+    init(entries: Int, arenaBytes: Int, maxKeyBytes: Int) {
+        table = ByteKeyTable(maxEntries: max(entries, 1), maxArenaBytes: arenaBytes)
+        self.maxKeyBytes = entries > 0 ? maxKeyBytes : -1
+    }
+
+    func value(for key: ByteSlice, hash: UInt64) -> Value? {
+        table.value(for: key, hash: hash).map { values[Int($0)] }
+    }
+
+    /// Remembers `value` for a key not yet held (`hash`: its `tableHash`).
+    mutating func remember(_ value: Value, for key: ByteSlice, hash: UInt64) {
+        guard key.count <= maxKeyBytes else { return }
+        if table.isFull(forKeyOf: key.count) {
+            table.removeAll()
+            values.removeAll(keepingCapacity: true)
+        }
+        table.insert(key, hash: hash, value: Int32(values.count))
+        values.append(value)
     }
 }
