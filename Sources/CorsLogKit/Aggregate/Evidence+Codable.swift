@@ -189,7 +189,9 @@ extension OriginStats: Codable {
         preflights = try c.decode(Count.self, forKey: .preflights).value
         sameOriginRequests = try c.decode(Count.self, forKey: .sameOriginRequests).value
         for (key, n) in try c.decode([String: Count].self, forKey: .preflightStatuses) {
-            guard let status = Int(key), status == -1 || (100...599).contains(status) else {
+            // Written as `encode` writes it ("204", not "+204" or "0204"): two spellings of one
+            // status would leave the count to the dictionary's order, which changes per run.
+            guard let status = Int(key), String(status) == key, status == -1 || (100...599).contains(status) else {
                 throw DecodingError.dataCorruptedError(forKey: .preflightStatuses, in: c,
                                                        debugDescription: "\(key) is not an HTTP status (or -1 for none)")
             }
