@@ -1,7 +1,7 @@
 /// What `Verifier.add` works out from a line's raw bytes, kept for the lines that repeat
-/// them: the parse of the Origin; the verdict for one combination of origin, method,
-/// requested method and headers, credentials mode and path rule; the table row a request
-/// is counted in.
+/// them: the parse of the Origin; whether it is same-origin with the logged Host (runs
+/// without sites); the verdict for one combination of origin, method, requested method and
+/// headers, credentials mode and path rule; the table row a request is counted in.
 ///
 /// A log repeats a few such combinations millions of times, and each of these depends on
 /// nothing else (`Verifier.verdict`: the policy's answer and the browser's check are pure
@@ -26,6 +26,8 @@ struct VerdictCache {
     private var verdicts: ByteKeyedValues<Verdict>
     /// Row keys → `Verifier`'s row index (rows are never removed, so an index stays right).
     private var rows: ByteKeyedValues<Int>
+    /// Origin and logged Host → whether the request is same-origin (runs without sites).
+    private var sameOrigin: ByteKeyedValues<Bool>
     /// The key being built (reused: no allocation per line).
     private var key: [UInt8] = []
 
@@ -36,6 +38,7 @@ struct VerdictCache {
         origins = ByteKeyedValues(entries: entries, arenaBytes: entries * 64, maxKeyBytes: 512)
         verdicts = ByteKeyedValues(entries: entries, arenaBytes: entries * 128, maxKeyBytes: 1024)
         rows = ByteKeyedValues(entries: entries, arenaBytes: entries * 128, maxKeyBytes: 1024)
+        sameOrigin = ByteKeyedValues(entries: entries, arenaBytes: entries * 128, maxKeyBytes: 1024)
         key.reserveCapacity(256)
     }
 
@@ -63,6 +66,16 @@ struct VerdictCache {
         appendPart(requestHeaders)
         // `replay` always gives a verdict, so the lookup always has one.
         return Self.cached(key, in: &verdicts) { Verdict(failure: replay()) }.flatMap(\.failure)
+    }
+
+    /// Whether a request from the Origin bytes `origin` to the logged `host` is same-origin
+    /// (`decide` when it is not cached).
+    mutating func isSameOrigin(origin: ByteSlice, host: ByteSlice, decide: () -> Bool) -> Bool {
+        key.removeAll(keepingCapacity: true)
+        appendPart(origin)
+        appendPart(host)
+        // `decide` always gives an answer, so the lookup always has one.
+        return Self.cached(key, in: &sameOrigin) { decide() } ?? false
     }
 
     /// The row of a request (`file` when it is not cached: the row it was counted in, nil

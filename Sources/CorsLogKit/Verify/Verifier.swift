@@ -226,7 +226,8 @@ package final class Verifier {
             result.invalidOrigin += 1
             return
         case .origin(let o, let isSite):
-            if sites.isEmpty ? isSameOrigin(o, host: f.host) : isSite {
+            let host = f.host
+            if sites.isEmpty ? cache.isSameOrigin(origin: rawOrigin, host: host, decide: { isSameOrigin(o, host: host) }) : isSite {
                 result.sameOrigin += 1
                 return
             }
