@@ -56,7 +56,8 @@ final class RealServer {
             let logs = (try? FileManager.default.contentsOfDirectory(at: dir, includingPropertiesForKeys: nil)) ?? []
             lastError = logs.filter { $0.pathExtension == "log" }
                 .compactMap { try? String(contentsOf: $0, encoding: .utf8) }.joined(separator: "\n")
-            if !lastError.lowercased().contains("address already in use") { break }
+            // "Address already in use" (most servers), "That port is already in use" (Django).
+            if !lastError.lowercased().contains("already in use") { break }
         }
         Issue.record("\(name) did not start: \(lastError)")
     }
