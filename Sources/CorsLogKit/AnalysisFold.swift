@@ -55,10 +55,12 @@ struct AnalysisFold {
         }
     }
 
-    /// The run: fails when no file could be read or no line fits the format.
+    /// The run: fails when no file could be read or no line fits the format. A file that
+    /// broke after some lines (a truncated gzip, say) was read in part: its lines are the
+    /// report's, even when it is the only file (exit 3, not 66).
     consuming func finish(format: LogFormat?, detection: FormatDetector.Detection?) throws(AnalysisError) -> AnalysisRun {
         let input = self.input
-        if input.files.allSatisfy({ $0.error != nil }) && !input.files.isEmpty {
+        if input.files.allSatisfy({ $0.error != nil && $0.lines == 0 }) && !input.files.isEmpty {
             throw AnalysisError(kind: .noInput, description: "no input could be read: "
                 + input.errors.map(\.description).joined(separator: "; "))
         }

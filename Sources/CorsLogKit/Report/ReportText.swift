@@ -95,11 +95,15 @@ enum ReportText {
         return text
     }
 
-    /// `missingScheme` → `missing-scheme`: the report's spelling of enum names.
+    /// `missingScheme` → `missing-scheme`: the report's spelling of enum names. A run of
+    /// capitals is one word (`badIPv4` → `bad-ipv4`, `controlOrNonASCII` → `control-or-non-ascii`).
     static func kebab(_ name: String) -> String {
         var out = ""
+        var previous: Character? = nil
         for ch in name {
-            if ch.isUppercase { out += "-" + ch.lowercased() } else { out.append(ch) }
+            if ch.isUppercase, let p = previous, !p.isUppercase { out.append("-") }
+            out += ch.lowercased()
+            previous = ch
         }
         return out
     }

@@ -50,6 +50,30 @@ import Testing
         #expect(previous > 1_300)
     }
 
+    /// A log cut while it was compressed or copied, given alone: the lines before the cut are
+    /// the report (exit 3, the file's error in it), not "no input could be read" (66).
+    @Test func aTruncatedGzipAloneIsReportedUpToTheCut() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let gz = try Data(contentsOf: URL(fileURLWithPath: "\(samples)/nginx/access.log.2.gz"))
+        let file = dir.appendingPathComponent("access.log.1.gz")
+        try gz.prefix(gz.count / 2).write(to: file)
+        let r = try runProcess(bin, ["analyze", "--output", "json", file.path])
+        #expect(r.status == 3, "\(r.err)")
+        let f = files(try report(r.out))
+        #expect(f.count == 1)
+        #expect((f.first?["error"] as? String)?.contains("truncated") == true)
+        #expect((f.first?["parsed"] as? Int ?? 0) > 100)
+        let text = try runProcess(bin, ["analyze", file.path])
+        #expect(text.status == 3)
+        #expect(text.out.contains("truncated"), "the text report names the file's error")
+        // Cut inside the gzip header: not one line, so nothing could be read.
+        try gz.prefix(5).write(to: file)
+        let none = try runProcess(bin, ["analyze", file.path])
+        #expect(none.status == 66, "\(none.err)")
+        #expect(none.err.contains("no input could be read"))
+    }
+
     @Test func aGzipBombIsReadToTheEndWithBoundedMemory() throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
