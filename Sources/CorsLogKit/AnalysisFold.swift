@@ -24,6 +24,7 @@ struct AnalysisFold {
 
     init(options: AnalysisOptions) {
         self.options = options
+        input.errorLogsLeftOut = InputSet.errorLogsLeftOut(options.paths)
     }
 
     /// Whether a file read so far held at least half the origin cap (10,000 origins by
@@ -70,7 +71,12 @@ struct AnalysisFold {
                                                       evidence: Evidence(source: .originHeader), sites: options.sites),
                                    reads: reads, days: [:], inflate: input.inflate)
             }
-            throw AnalysisError(kind: .noInput, description: "the input holds no log lines")
+            let left = input.errorLogsLeftOut
+            throw AnalysisError(kind: .noInput, description: "the input holds no log lines"
+                + (input.files.isEmpty && !left.isEmpty
+                    ? " (the directories given hold only error logs, left out by their names: "
+                        + left.prefix(3).joined(separator: ", ") + (left.count > 3 ? ", …" : "") + "; name such a file to read it)"
+                    : ""))
         }
         if input.parsed == 0 && input.skipped > 0 {
             let first = input.skippedExamples.first.map { " First: \($0.file):\($0.line): \($0.reason)." } ?? ""

@@ -124,6 +124,8 @@ package struct InputSummary: Sendable {
     package var skippedExamples: [SkippedLine] = []
     /// The inflate backend that decoded the gzip input (nil: none was gzip).
     package var inflate: InflateBackend? = nil
+    /// The error logs in the directories given, not read (`InputSet.errorLogsLeftOut`).
+    package var errorLogsLeftOut: [String] = []
     static let maxExamples = 10
 
     package var lines: Int { files.reduce(0) { $0 + $1.lines } }

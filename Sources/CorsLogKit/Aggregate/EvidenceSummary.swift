@@ -118,6 +118,7 @@ package struct EvidenceSummary: Sendable {
             }
             evidence!.merge(s.evidence, capacity: capacity)
             input.files += s.input.files
+            input.errorLogsLeftOut += s.input.errorLogsLeftOut
             for e in s.input.skippedExamples where input.skippedExamples.count < InputSummary.maxExamples {
                 input.skippedExamples.append(e)
             }
@@ -241,12 +242,15 @@ package struct EvidenceSummary: Sendable {
 }
 
 extension InputSummary: Codable {
-    private enum CodingKeys: String, CodingKey { case files, skippedExamples = "skipped_examples" }
+    private enum CodingKeys: String, CodingKey {
+        case files, skippedExamples = "skipped_examples", errorLogsLeftOut = "error_logs_not_read"
+    }
 
     package func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(files, forKey: .files)
         try c.encode(skippedExamples, forKey: .skippedExamples)
+        if !errorLogsLeftOut.isEmpty { try c.encode(errorLogsLeftOut, forKey: .errorLogsLeftOut) }
     }
 
     package init(from decoder: any Decoder) throws {
@@ -254,6 +258,8 @@ extension InputSummary: Codable {
         self.init()
         files = try c.decode([FileSummary].self, forKey: .files)
         skippedExamples = try c.decode([SkippedLine].self, forKey: .skippedExamples)
+        // Absent in summaries of corslog before it left error logs out.
+        errorLogsLeftOut = try c.decodeIfPresent([PlainText].self, forKey: .errorLogsLeftOut)?.map(\.text) ?? []
         guard skippedExamples.count <= Self.maxExamples else {
             throw DecodingError.dataCorruptedError(forKey: .skippedExamples, in: c, debugDescription: "too many skipped-line examples")
         }

@@ -7,9 +7,32 @@ package enum InputSet {
     /// (higher number = older; `-YYYYMMDD[.gz]` dateext suffixes sort by date ascending, before the live file);
     /// sets keep the order in which they first appear; unrelated files keep command-line order.
     /// A path that does not exist is kept (read() will report cannotOpen), so one bad path never stops the others.
-    /// A path named twice (also through its directory) is read once.
+    /// A path named twice (also through its directory) is read once. A directory's error
+    /// logs (`isErrorLogName`) are left out: see `errorLogsLeftOut`.
     package static func expand(_ paths: [String]) -> [String] {
+        listing(paths).files
+    }
+
+    /// The error logs the directories among `paths` hold, which `expand` leaves out (sorted):
+    /// `/var/log/nginx/` holds `error.log` beside `access.log`, and its lines are no
+    /// access log's (an error log that sorts first would even fail format detection). A file
+    /// named on the command line is always read.
+    package static func errorLogsLeftOut(_ paths: [String]) -> [String] {
+        listing(paths).errorLogs.sorted { Array($0.utf8).lexicographicallyPrecedes($1.utf8) }
+    }
+
+    /// Whether a file name is an error log's: its logrotate base, split at every byte that
+    /// is no letter or digit, has the word `error` or `errors` (`error.log`, Apache's
+    /// `error_log`, `api-error.log.2.gz`, `ssl_error_log-20251101`), in any case.
+    package static func isErrorLogName(_ name: String) -> Bool {
+        let file = name.split(separator: "/").last.map(String.init) ?? name
+        let words = LogrotateName(file).base.lowercased().split { !($0.isASCII && ($0.isLetter || $0.isNumber)) }
+        return words.contains { $0 == "error" || $0 == "errors" }
+    }
+
+    private static func listing(_ paths: [String]) -> (files: [String], errorLogs: [String]) {
         var expanded: [String] = []
+        var errorLogs: [String] = []
         var seen = Set<String>()
         func add(_ path: String) {
             if seen.insert(path).inserted { expanded.append(path) }
@@ -26,10 +49,15 @@ package enum InputSet {
             let prefix = path.hasSuffix("/") ? path : path + "/"
             for name in names.sorted(by: { Array($0.utf8).lexicographicallyPrecedes($1.utf8) })
             where !name.hasPrefix(".") && isRegularFile(prefix + name) {
-                add(prefix + name)
+                if isErrorLogName(name) {
+                    errorLogs.append(prefix + name)
+                } else {
+                    add(prefix + name)
+                }
             }
         }
-        return logrotateOrder(expanded)
+        // A file named itself as well as through its directory is read, so not left out.
+        return (logrotateOrder(expanded), errorLogs.filter { !seen.contains($0) })
     }
 
     /// The same ordering for plain names (pure function, for tests).

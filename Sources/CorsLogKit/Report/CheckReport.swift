@@ -112,6 +112,7 @@ package struct CheckReport: Sendable {
         out.append("Input: \(ReportText.count(a.input.files.count)) file\(a.input.files.count == 1 ? "" : "s"), "
             + "\(ReportText.count(a.input.lines)) lines: \(ReportText.count(a.input.parsed)) parsed, "
             + "\(ReportText.count(a.input.skipped)) skipped, \(ReportText.count(a.input.blank)) blank; \(ReportText.formatLine(a))")
+        if let left = ReportText.errorLogsLine(a.input) { out.append(left) }
         if let period = ReportText.period(a.evidence) { out.append("Period: \(period)") }
         if let state = ReportText.stateLine(a) { out.append("\(state)") }
         out.append(windowLine)

@@ -46,6 +46,7 @@ package enum HTMLReport: LineWrittenReport {
                  escape(ReportText.count(f.parsed)), escape(ReportText.count(f.skipped)),
                  f.error.map { "<strong class=\"error\">\(escape($0.description))</strong>" } ?? ""]
             }))
+        if let left = ReportText.errorLogsLine(a.input) { line("<p>\(escape(left))</p>") }
         if !a.input.errors.isEmpty {
             line("<p class=\"error\"><strong>Input errors</strong> (the rest of the input was read; the report is complete for it):</p>")
             line("<ul class=\"error\">")

@@ -42,6 +42,8 @@ package struct JSONReport: Encodable, Sendable {
         var skippedExamples: [Skipped]
         /// The inflate backend that decoded gzip input (`zlib`, `isa-l`); absent when none was gzip.
         var inflate: String?
+        /// The error logs in the directories given, left out (sorted); absent when there were none.
+        var errorLogsNotRead: [String]?
         var firstSeen: String?
         var lastSeen: String?
         /// Only for an incremental run (`--state`).
@@ -228,6 +230,8 @@ package struct JSONReport: Encodable, Sendable {
             lines: inp.lines, parsed: inp.parsed, skipped: inp.skipped, blank: inp.blank,
             skippedExamples: inp.skippedExamples.map { Skipped(file: $0.file, line: $0.line, reason: $0.reason) },
             inflate: inp.inflate?.rawValue,
+            errorLogsNotRead: inp.errorLogsLeftOut.isEmpty ? nil
+                : inp.errorLogsLeftOut.sorted { Array($0.utf8).lexicographicallyPrecedes($1.utf8) },
             firstSeen: e.firstSeen.map(Timestamp.iso8601), lastSeen: e.lastSeen.map(Timestamp.iso8601),
             state: analysis.incremental.map(StateEntry.init))
         traffic = Traffic(linesWithoutOrigin: e.linesWithoutOrigin, sameOriginRequests: e.sameOriginRequests,

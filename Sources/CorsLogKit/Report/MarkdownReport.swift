@@ -8,6 +8,7 @@ package enum MarkdownReport: LineWrittenReport {
         line("- \(ReportText.siteLine(inf).prefix(1).uppercased() + ReportText.siteLine(inf).dropFirst())")
         line("- Input: \(a.input.files.count) file(s), \(ReportText.count(a.input.lines)) lines, "
             + "\(ReportText.count(a.input.parsed)) parsed, \(ReportText.count(a.input.skipped)) skipped; \(ReportText.formatLine(a))")
+        if let left = ReportText.errorLogsLine(a.input) { line("- \(cell(left))") }
         if let period = ReportText.period(e) { line("- Period: \(period)") }
         if let state = ReportText.stateLine(a) { line("- \(state)") }
         line("- Cross-origin requests: \(ReportText.count(e.crossOriginRequests)); same-origin: "

@@ -15,6 +15,7 @@ package enum TextReport: LineWrittenReport {
              "\(ReportText.count(f.parsed)) parsed", "\(ReportText.count(f.skipped)) skipped",
              f.error.map { "ERROR: \($0.description)" } ?? ""]
         }))
+        if let left = ReportText.errorLogsLine(a.input) { line(left) }
         if let period = ReportText.period(e) { line("Period: \(period)") }
         if let state = ReportText.stateLine(a) { line("\(state)") }
         line("Traffic: \(ReportText.count(e.crossOriginRequests)) cross-origin requests "

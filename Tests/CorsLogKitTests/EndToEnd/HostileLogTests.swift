@@ -74,6 +74,39 @@ import Testing
         #expect(none.err.contains("no input could be read"))
     }
 
+    /// `corslog analyze /var/log/nginx/`: the error logs beside the access logs are left out
+    /// and named in every report — an error log that sorts first no longer fails detection.
+    @Test func aDirectorysErrorLogsAreLeftOutAndNamed() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let errorLine = #"2025/11/05 10:00:00 [error] 12#12: *3 open() "/srv/x" failed (2: No such file or directory), client: 192.0.2.7, server: api, request: "GET /x HTTP/1.1", host: "api.example.com""#
+        try Data(String(repeating: errorLine + "\n", count: 300).utf8).write(to: dir.appendingPathComponent("api-error.log"))
+        try FileManager.default.copyItem(atPath: "\(samples)/nginx/access.log", toPath: dir.appendingPathComponent("api.access.log").path)
+        let left = dir.appendingPathComponent("api-error.log").path
+        let text = try runProcess(bin, ["analyze", dir.path])
+        #expect(text.status == 0, "\(text.err)")
+        #expect(text.out.contains("Not read: \(left) (error logs, by their names"))
+        let json = try runProcess(bin, ["analyze", "--output", "json", dir.path])
+        let input = try report(json.out)["input"] as? [String: Any]
+        #expect(input?["error_logs_not_read"] as? [String] == [left])
+        #expect(input?["skipped"] as? Int == 1, "only the access log's own bad line")
+        // Carried through a summary into merge's report.
+        let summary = dir.appendingPathComponent("host.summary.json").path
+        #expect(try runProcess(bin, ["analyze", "--summary-out", summary, "--output", "json", dir.path]).status == 0)
+        let merged = try runProcess(bin, ["merge", "--output", "json", summary])
+        #expect((try report(merged.out)["input"] as? [String: Any])?["error_logs_not_read"] as? [String] == [left])
+        // Named itself, it is read (and its lines fit no format).
+        let named = try runProcess(bin, ["analyze", "--format", "nginx-cors", "--output", "json", left])
+        #expect(named.status == 65)
+        // A directory of error logs only.
+        let only = dir.appendingPathComponent("only")
+        try FileManager.default.createDirectory(at: only, withIntermediateDirectories: false)
+        try FileManager.default.copyItem(atPath: left, toPath: only.appendingPathComponent("error.log").path)
+        let none = try runProcess(bin, ["analyze", only.path])
+        #expect(none.status == 66)
+        #expect(none.err.contains("hold only error logs"), "\(none.err)")
+    }
+
     @Test func aGzipBombIsReadToTheEndWithBoundedMemory() throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }

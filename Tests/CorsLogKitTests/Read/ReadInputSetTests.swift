@@ -50,11 +50,37 @@ import Testing
 
         let d = dir.path
         let missing = d + "/missing.log"
+        // The directory's error.log is left out, and read where it is named itself.
         let expanded = InputSet.expand([missing, d, "-", d + "/error.log"])
         #expect(expanded == [missing, "\(d)/access.log.2.gz", "\(d)/access.log.1", "\(d)/access.log",
-                             "\(d)/error.log", "\(d)/linked.log", "-"])
+                             "\(d)/linked.log", "-", "\(d)/error.log"])
+        #expect(InputSet.errorLogsLeftOut([missing, d, "-", d + "/error.log"]).isEmpty)
+        #expect(InputSet.errorLogsLeftOut([d]) == ["\(d)/error.log"])
         // A trailing slash gives the same paths.
         #expect(InputSet.expand([d + "/"]).first == "\(d)/access.log.2.gz")
+    }
+
+    @Test func errorLogsAreKnownByTheWordErrorInTheirSetsName() {
+        for name in ["error.log", "error_log", "error.log.1", "error.log.2.gz", "api-error.log", "api.error.log.10.gz",
+                     "ssl_error_log-20251101", "ERROR.LOG", "vhost_errors.log", "/var/log/nginx/error.log"] {
+            #expect(InputSet.isErrorLogName(name), "\(name)")
+        }
+        for name in ["access.log", "access_log.1", "other_vhosts_access.log", "terror.log", "errorpages-access.log",
+                     "api.log.2.gz", "/var/log/error/access.log"] {
+            #expect(!InputSet.isErrorLogName(name), "\(name)")
+        }
+    }
+
+    @Test func aDirectorysErrorLogsAreLeftOutAndListed() throws {
+        let dir = try ReadFixture.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for name in ["api-error.log", "api.access.log", "error.log.1", "error.log", "access.log"] {
+            try Data("x\n".utf8).write(to: dir.appendingPathComponent(name))
+        }
+        let d = dir.path
+        #expect(InputSet.expand([d]) == ["\(d)/access.log", "\(d)/api.access.log"])
+        #expect(InputSet.errorLogsLeftOut([d]) == ["\(d)/api-error.log", "\(d)/error.log", "\(d)/error.log.1"])
+        #expect(InputSet.expand([d + "/error.log"]) == ["\(d)/error.log"], "a file named itself is read")
     }
 
     @Test func expandKeepsAMissingPathSoReadCanReportIt() {
