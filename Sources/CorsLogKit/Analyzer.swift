@@ -434,6 +434,7 @@ struct FileWork {
             source: format.fields.contains(.origin) ? .originHeader : .referer,
             sites: options.sites, protected: options.protectedOrigins, capacity: capacity ?? options.maxOrigins,
             hasRequestMethodField: format.fields.contains(.requestMethodHeader),
+            hasRequestHeadersField: format.fields.contains(.requestHeadersHeader),
             hasHostField: format.fields.contains(.host),
             allowOriginField: AnswerField(format), cacheEntries: cacheEntries)
     }

@@ -140,6 +140,14 @@ package enum Pipeline {
         return (analysis, Inferrer.infer(analysis.evidence, options: options, psl: psl))
     }
 
+    /// What `propose` says on standard error beside the configuration it prints: the parts
+    /// of the proposal the logs could not tell (a person reviews a policy file; nobody reviews
+    /// `propose`'s output before it is pasted).
+    package static func proposalWarnings(_ inference: Inference) -> [String] {
+        guard inference.requestHeadersNotLogged > 0 else { return [] }
+        return ["headers " + ReportText.proposalHeaders(inference)]
+    }
+
     /// The exit status once the report is written.
     package static func status(of analysis: Analysis) -> ExitStatus {
         analysis.input.errors.isEmpty ? .ok : .partialInput

@@ -16,14 +16,15 @@ struct Propose: ParsableCommand {
     @OptionGroup var inference: InferenceOptionGroup
 
     func run() throws {
-        let (analysis, text) = try runReporting { () throws(CorsLogError) in
+        let (analysis, inferred, text) = try runReporting { () throws(CorsLogError) in
             let (analysis, result) = try Pipeline.run(input.spec, inference.spec)
             let policy = Policy(proposal: result.proposal, site: result.sites)
-            return (analysis, try Pipeline.render(policy, target: render.target, context: Pipeline.context(analysis),
-                                                  standalone: try render.standaloneOptions()))
+            return (analysis, result, try Pipeline.render(policy, target: render.target, context: Pipeline.context(analysis),
+                                                          standalone: try render.standaloneOptions()))
         }
         FileOutput.standardOutput(text)
         for error in analysis.input.errors { FileOutput.standardError("corslog: warning: \(error.description)\n") }
+        for warning in Pipeline.proposalWarnings(inferred) { FileOutput.standardError("corslog: warning: \(warning)\n") }
         let status = Pipeline.status(of: analysis)
         if status != .ok { throw ExitCode(status.rawValue) }
     }

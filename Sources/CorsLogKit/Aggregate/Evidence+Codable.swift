@@ -17,6 +17,7 @@ extension Evidence: Codable {
         case linesWithoutOrigin = "lines_without_origin"
         case sameOriginRequests = "same_origin_requests"
         case answeredRequests = "answered_requests"
+        case preflightsWithoutRequestHeaders = "preflights_without_request_headers"
         case originCap = "origin_cap"
         case firstSeen = "first_seen"
         case lastSeen = "last_seen"
@@ -54,6 +55,9 @@ extension Evidence: Codable {
         try c.encode(linesWithoutOrigin, forKey: .linesWithoutOrigin)
         try c.encode(sameOriginRequests, forKey: .sameOriginRequests)
         try c.encode(answeredRequests, forKey: .answeredRequests)
+        if preflightsWithoutRequestHeaders > 0 {
+            try c.encode(preflightsWithoutRequestHeaders, forKey: .preflightsWithoutRequestHeaders)
+        }
         try c.encode(originCap, forKey: .originCap)
         try c.encodeIfPresent(firstSeen, forKey: .firstSeen)
         try c.encodeIfPresent(lastSeen, forKey: .lastSeen)
@@ -75,6 +79,8 @@ extension Evidence: Codable {
         sameOriginRequests = try c.decode(Count.self, forKey: .sameOriginRequests).value
         // Absent from files written before the policy audit.
         answeredRequests = try c.decodeIfPresent(Count.self, forKey: .answeredRequests)?.value ?? 0
+        // Written only when not 0 (and absent from files of corslog before it counted them).
+        preflightsWithoutRequestHeaders = try c.decodeIfPresent(Count.self, forKey: .preflightsWithoutRequestHeaders)?.value ?? 0
         originCap = try c.decode(OriginCap.self, forKey: .originCap)
         firstSeen = try c.decodeIfPresent(Int64.self, forKey: .firstSeen)
         lastSeen = try c.decodeIfPresent(Int64.self, forKey: .lastSeen)

@@ -22,6 +22,7 @@ extension Evidence {
         linesWithoutOrigin += other.linesWithoutOrigin
         sameOriginRequests += other.sameOriginRequests
         answeredRequests += other.answeredRequests
+        preflightsWithoutRequestHeaders += other.preflightsWithoutRequestHeaders
         originCap.capacity = max(originCap.capacity, other.originCap.capacity, capacity)
         originCap.prunes += other.originCap.prunes
         originCap.evictedOrigins += other.originCap.evictedOrigins

@@ -24,6 +24,10 @@ package struct Evidence: Sendable {
     /// Cross-origin requests whose response's `Access-Control-Allow-Origin` the
     /// log records (see `AnswerField`): 0 when the format cannot tell.
     package var answeredRequests = 0
+    /// Preflights (of tracked origins and `null`) logged by a format without
+    /// `Access-Control-Request-Headers` (`combined`, say): which request headers they asked
+    /// for is unknown, so a header missing from the evidence is no sign that it is unused.
+    package var preflightsWithoutRequestHeaders = 0
     /// The most frequent `Host` values, for telling the site when `--site` is absent.
     var hosts = TopValues()
     package var originCap = OriginCap()

@@ -24,6 +24,9 @@ package struct EvidenceCollector {
     private let protected: Set<Origin>
     private let capacity: Int
     private let hasRequestMethodField: Bool
+    /// Whether the format logs `Access-Control-Request-Headers` (else preflights are counted
+    /// in `Evidence.preflightsWithoutRequestHeaders`).
+    private let hasRequestHeadersField: Bool
     private let hasHostField: Bool
     private let allowOriginField: AnswerField
 
@@ -52,8 +55,8 @@ package struct EvidenceCollector {
     /// `cacheEntries`: how many distinct raw Origin values are remembered before the
     /// cache empties itself (small in the fuzz targets, which make one collector per input).
     package init(source: OriginSource, sites: [Origin], protected: [Origin] = [],
-                 capacity: Int = 20_000, hasRequestMethodField: Bool, hasHostField: Bool,
-                 allowOriginField: AnswerField = .absent, cacheEntries: Int = 1 << 15) {
+                 capacity: Int = 20_000, hasRequestMethodField: Bool, hasRequestHeadersField: Bool = true,
+                 hasHostField: Bool, allowOriginField: AnswerField = .absent, cacheEntries: Int = 1 << 15) {
         self.cache = ByteKeyTable(maxEntries: cacheEntries, maxArenaBytes: min(cacheEntries * 128, 4 << 20))
         self.headerListCache = ByteKeyTable(maxEntries: min(cacheEntries, 4096), maxArenaBytes: min(cacheEntries * 16, 1 << 20))
         self.source = source
@@ -61,6 +64,7 @@ package struct EvidenceCollector {
         self.protected = Set(sites).union(protected)
         self.capacity = max(capacity, 16)
         self.hasRequestMethodField = hasRequestMethodField
+        self.hasRequestHeadersField = hasRequestHeadersField
         self.hasHostField = hasHostField
         self.allowOriginField = allowOriginField
         self.evidence = Evidence(source: source)
@@ -90,7 +94,8 @@ package struct EvidenceCollector {
         }
         if code == Self.nullCode {
             noteAnswerField(f)
-            _ = Self.record(f, into: &evidence.null, hasRequestMethodField: hasRequestMethodField, echoOf: raw)
+            let (preflight, _, _) = Self.record(f, into: &evidence.null, hasRequestMethodField: hasRequestMethodField, echoOf: raw)
+            if preflight && !hasRequestHeadersField { evidence.preflightsWithoutRequestHeaders += 1 }
             return
         }
         if code <= Self.invalidBase {
@@ -108,6 +113,7 @@ package struct EvidenceCollector {
         }
         noteAnswerField(f)
         let (preflight, day, client) = Self.record(f, into: &table[at: i], hasRequestMethodField: hasRequestMethodField, echoOf: raw)
+        if preflight && !hasRequestHeadersField { evidence.preflightsWithoutRequestHeaders += 1 }
         if preflight && !f.requestHeadersHeader.isEmpty {
             let hash = f.precomputed?.requestHeadersHash ?? f.requestHeadersHeader.tableHash
             noteRequestedHeaders(f.requestHeadersHeader, hash: hash, client: client, day: day, into: i)

@@ -97,7 +97,9 @@ package enum DriftCheck {
                 staleNames[.method(m), default: ([], nil, st.code, detail)].rules.append(r.name)
                 if let last, staleNames[.method(m)]!.last.map({ last > $0 }) ?? true { staleNames[.method(m)]!.last = last }
             }
-            for h in r.rule.headers {
+            // Headers no log shows are not unused: a format without Access-Control-Request-Headers
+            // (`combined`) makes every policy header look stale, and removing them breaks preflights.
+            for h in r.rule.headers where evidence.preflightsWithoutRequestHeaders == 0 {
                 let used = stats.contains { ($0.requestedHeaders[h] ?? 0) > 0 }
                 let last = stats.compactMap { $0.lastDay(of: h) }.max()
                 let st = staleness(lastDay: last, used: used)
@@ -201,7 +203,8 @@ package enum DriftCheck {
         findings.sort()
         return CheckResult(findings: findings, hasTime: hasTime, asOf: asOf, windowStart: windowStart,
                            staleAfter: options.staleAfter, failOn: options.failOn,
-                           originCapReached: evidence.originCap.reached)
+                           originCapReached: evidence.originCap.reached,
+                           requestHeadersNotLogged: evidence.preflightsWithoutRequestHeaders)
     }
 }
 
@@ -346,6 +349,9 @@ package struct CheckResult: Sendable, Equatable {
     package var failOn: Set<Finding.Kind>
     /// The origin table overflowed: rarely seen policy origins may have been dropped, and look stale.
     package var originCapReached: Bool
+    /// Preflights logged without Access-Control-Request-Headers (`Evidence`): the policy's
+    /// headers were not checked for staleness.
+    package var requestHeadersNotLogged = 0
 
     /// Some finding is of a kind `--fail-on` counts: the policy should change.
     package var policyShouldChange: Bool { findings.contains { $0.counts } }

@@ -73,4 +73,8 @@ package struct Inference: Sendable {
     /// `--trust` / `--ignore` entries and whether each changed a decision.
     package var trusted: [Origin]
     package var ignored: [Origin]
+    /// Preflights logged without `Access-Control-Request-Headers` (the format lacks it,
+    /// `Evidence.preflightsWithoutRequestHeaders`) while the allowed origins preflighted:
+    /// the proposal's headers are then unknown, not "none". 0: known.
+    package var requestHeadersNotLogged = 0
 }

@@ -176,8 +176,10 @@ package enum Inferrer {
             breakage.byReason[.invalid, default: 0] += evidence.invalid.requests
         }
 
-        return Inference(sites: sites, siteSource: siteSource, verdicts: verdicts, proposal: proposal,
-                         heldMethods: heldMethods, heldHeaders: heldHeaders, breakage: breakage,
-                         trusted: options.trusted.sorted(), ignored: options.ignored.sorted())
+        var inference = Inference(sites: sites, siteSource: siteSource, verdicts: verdicts, proposal: proposal,
+                                  heldMethods: heldMethods, heldHeaders: heldHeaders, breakage: breakage,
+                                  trusted: options.trusted.sorted(), ignored: options.ignored.sorted())
+        if preflights > 0 { inference.requestHeadersNotLogged = evidence.preflightsWithoutRequestHeaders }
+        return inference
     }
 }

@@ -42,6 +42,12 @@ package enum PolicyFile {
         out.append("# Non-safelisted methods the allowed origins used (GET, HEAD and POST need no permission).")
         out.append("methods: [\(p.methods.map(\.rawValue).joined(separator: ", "))]")
         out.append("# Request headers their preflights asked for.")
+        if inference.requestHeadersNotLogged > 0 {
+            out.append("# UNKNOWN: the log format does not record Access-Control-Request-Headers, so which headers")
+            out.append("# \(ReportText.count(inference.requestHeadersNotLogged)) preflights asked for is not known. List the headers your pages")
+            out.append("# send (content-type for JSON bodies, authorization, ...) before rendering: a preflight that")
+            out.append("# asks for one not listed fails in the browser.")
+        }
         out.append("headers: [\(p.headers.map(\.name).joined(separator: ", "))]")
         let held = inference.heldMethods.map { "\($0.name) (\($0.clients) client\($0.clients == 1 ? "" : "s"))" }
             + inference.heldHeaders.map { "\($0.name) (\($0.clients) client\($0.clients == 1 ? "" : "s"))" }

@@ -99,6 +99,10 @@ package struct CheckReport: Sendable {
         if result.originCapReached {
             out.append("The origin table was full (--max-origins): origins outside the policy with few requests were dropped.")
         }
+        if result.requestHeadersNotLogged > 0 {
+            out.append("Headers not checked: the log format does not record Access-Control-Request-Headers "
+                + "(\(ReportText.count(result.requestHeadersNotLogged)) preflights), so no header of the policy can be told unused.")
+        }
         return out
     }
 
@@ -243,6 +247,8 @@ package struct CheckJSONReport: Codable, Sendable {
     var byKind: [String: Int]
     var findings: [FindingEntry]
     var originCapReached: Bool
+    /// Preflights logged without Access-Control-Request-Headers: the headers were not checked (0: they were).
+    var headersNotLogged: Int
 
     package init(_ r: CheckReport) {
         let a = r.analysis, res = r.result
@@ -272,6 +278,7 @@ package struct CheckJSONReport: Codable, Sendable {
                          clients: f.clients, days: f.days, lastSeen: f.lastSeen.map(CheckReport.day))
         }
         originCapReached = res.originCapReached
+        headersNotLogged = res.requestHeadersNotLogged
     }
 
     /// Pretty-printed, sorted keys, snake_case names (as the analyze report).

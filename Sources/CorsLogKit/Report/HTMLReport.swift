@@ -124,7 +124,7 @@ package enum HTMLReport: LineWrittenReport {
         var terms: [(String, String)] = [
             ("Origins", p.origins.isEmpty ? "none" : p.origins.map { code($0.serialized) }.joined(separator: ", ")),
             ("Methods", escape(ReportText.names(p.methods.map(\.rawValue)) + "  (GET, HEAD and POST need no permission)")),
-            ("Headers", escape(ReportText.names(p.headers.map(\.name)))),
+            ("Headers", escape(ReportText.proposalHeaders(inf))),
             ("Max-Age", escape("\(p.maxAge) s")),
             ("Credentials", p.credentials ? "yes" : "no"),
         ]

@@ -134,6 +134,9 @@ package struct JSONReport: Encodable, Sendable {
         var origins: [String]
         var methods: [String]
         var headers: [String]
+        /// Preflights whose Access-Control-Request-Headers the log format does not record
+        /// while the allowed origins preflighted: `headers` is then incomplete (0: complete).
+        var headersNotLogged: Int
         var maxAge: Int
         var credentials: Bool
         var heldMethods: [HeldName]
@@ -247,7 +250,8 @@ package struct JSONReport: Encodable, Sendable {
         verdicts = inference.verdicts
         let p = inference.proposal
         proposal = ProposalEntry(origins: p.origins.map(\.serialized), methods: p.methods.map(\.rawValue),
-                                 headers: p.headers.map(\.name), maxAge: p.maxAge, credentials: p.credentials,
+                                 headers: p.headers.map(\.name), headersNotLogged: inference.requestHeadersNotLogged,
+                                 maxAge: p.maxAge, credentials: p.credentials,
                                  heldMethods: inference.heldMethods, heldHeaders: inference.heldHeaders)
         let b = inference.breakage
         breakage = BreakageEntry(crossOriginRequests: b.crossOriginRequests, blockedRequests: b.blockedRequests,

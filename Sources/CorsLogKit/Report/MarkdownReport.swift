@@ -51,7 +51,7 @@ package enum MarkdownReport: LineWrittenReport {
         let p = inf.proposal
         line("- Origins: \(ReportText.names(p.origins.map { "`\($0.serialized)`" }))")
         line("- Methods: \(ReportText.names(p.methods.map(\.rawValue))) (GET, HEAD and POST need no permission)")
-        line("- Headers: \(ReportText.names(p.headers.map(\.name)))")
+        line("- Headers: \(cell(ReportText.proposalHeaders(inf)))")
         line("- Max-Age: \(p.maxAge) s")
         line("- Credentials: \(p.credentials ? "yes" : "no")")
         let held = inf.heldMethods.map { "method \($0.name) (\($0.clients))" } + inf.heldHeaders.map { "header \($0.name) (\($0.clients))" }

@@ -116,6 +116,19 @@ enum ReportText {
         return "Not read: \(shown) (error logs, by their names; name such a file to read it)"
     }
 
+    /// The proposal's headers — or, when the log format does not record
+    /// `Access-Control-Request-Headers`, that they are unknown: "none" would break every
+    /// preflight that asks for one (`content-type` for JSON, `authorization`).
+    static func proposalHeaders(_ inf: Inference) -> String {
+        let names = inf.proposal.headers.map(\.name)
+        guard inf.requestHeadersNotLogged > 0 else { return Self.names(names) }
+        return (names.isEmpty ? "UNKNOWN" : names.joined(separator: ", ") + " and perhaps more (UNKNOWN)")
+            + ": the log format does not record Access-Control-Request-Headers, so which headers "
+            + "\(count(inf.requestHeadersNotLogged)) preflights asked for is not known; log it "
+            + "(`corslog log-format nginx` or `apache` prints the directive) and run again, "
+            + "or list the headers your pages send in the policy file before rendering it"
+    }
+
     static func names(_ list: [String], none: String = "none") -> String {
         list.isEmpty ? none : list.joined(separator: ", ")
     }

@@ -61,7 +61,7 @@ package enum TextReport: LineWrittenReport {
         line(ReportText.table([
             ["  origins:", ReportText.names(p.origins.map(\.serialized))],
             ["  methods:", ReportText.names(p.methods.map(\.rawValue)) + "  (GET, HEAD and POST need no permission)"],
-            ["  headers:", ReportText.names(p.headers.map(\.name))],
+            ["  headers:", ReportText.proposalHeaders(inf)],
             ["  max-age:", "\(p.maxAge) s"],
             ["  credentials:", p.credentials ? "yes" : "no"],
         ]))

@@ -47,6 +47,15 @@ package struct VerifyReport: Sendable {
         return "Credentials: \(how) (\(ReportText.count(r.credentialed)) replayed with credentials)"
     }
 
+    /// Set when the format does not log Access-Control-Request-Headers: such preflights are
+    /// replayed asking for no header, so their pass proves nothing about the headers.
+    var headersLine: String? {
+        let n = run.analysis.evidence.preflightsWithoutRequestHeaders
+        guard n > 0 else { return nil }
+        return "Headers: the log format does not record Access-Control-Request-Headers, so \(ReportText.count(n)) preflights "
+            + "were replayed asking for none: a pass says nothing about the headers they asked for"
+    }
+
     var notReplayedLine: String {
         let r = result
         return "Not replayed: \(ReportText.count(r.sameOrigin)) same-origin, \(ReportText.count(r.withoutOrigin)) without Origin, "
@@ -85,6 +94,7 @@ package struct VerifyReport: Sendable {
             + "against what a server with the policy answers: \(ReportText.count(result.passing)) pass, \(ReportText.count(result.failing)) fail")
         out.append(notReplayedLine)
         out.append(assumptionLine)
+        if let headersLine { out.append(headersLine) }
         out.append("")
         out.append(headline)
         let rows = failingEntries
@@ -127,6 +137,7 @@ package struct VerifyReport: Sendable {
             + "\(ReportText.count(result.failing)) fail")
         out.append("- \(notReplayedLine)")
         out.append("- \(assumptionLine)")
+        if let headersLine { out.append("- \(headersLine)") }
         out.append("")
         out.append("**\(headline)**")
         let rows = failingEntries
@@ -183,6 +194,8 @@ struct VerifyJSONReport: Encodable {
         var withoutOrigin: Int
         var nullOrigin: Int
         var invalidOrigin: Int
+        /// Preflights replayed without the headers they asked for (the format does not log them).
+        var preflightsWithoutRequestHeaders: Int
         var byReason: [String: Int]
     }
     struct Reason: Encodable {
@@ -229,7 +242,8 @@ struct VerifyJSONReport: Encodable {
                       firstSeen: a.evidence.firstSeen.map(Timestamp.iso8601), lastSeen: a.evidence.lastSeen.map(Timestamp.iso8601))
         totals = Totals(replayed: r.replayed, passing: r.passing, failing: r.failing, wouldFail: r.wouldFail,
                         credentialed: r.credentialed, sameOrigin: r.sameOrigin, withoutOrigin: r.withoutOrigin,
-                        nullOrigin: r.nullOrigin, invalidOrigin: r.invalidOrigin, byReason: r.byReason)
+                        nullOrigin: r.nullOrigin, invalidOrigin: r.invalidOrigin,
+                        preflightsWithoutRequestHeaders: a.evidence.preflightsWithoutRequestHeaders, byReason: r.byReason)
         exitStatus = run.status.rawValue
         entries = r.entries.map { e in
             Entry(origin: e.origin.serialized, kind: e.kind.rawValue, method: e.method, path: e.path, requests: e.requests,

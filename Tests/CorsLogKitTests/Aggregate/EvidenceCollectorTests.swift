@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import CorsLogKit
 
@@ -102,6 +103,25 @@ import Testing
         var c = EvidenceCollector(source: .originHeader, sites: [], hasRequestMethodField: false, hasHostField: false)
         c.add(Line(method: "OPTIONS", origin: "https://app.example.com", status: 204))
         #expect(c.finish().origins[origin("https://app.example.com")]?.preflights == 1)
+    }
+
+    /// A format without Access-Control-Request-Headers: its preflights are counted (those of
+    /// tracked origins and of `null`, not other requests), and carried through summaries and merges.
+    @Test func preflightsOfAFormatWithoutACRHAreCounted() throws {
+        for logged in [false, true] {
+            var c = EvidenceCollector(source: .originHeader, sites: [], hasRequestMethodField: false,
+                                      hasRequestHeadersField: logged, hasHostField: false)
+            c.add(Line(method: "OPTIONS", origin: "https://app.example.com", status: 204))
+            c.add(Line(method: "OPTIONS", origin: "null", status: 204))
+            c.add(Line(method: "PUT", origin: "https://app.example.com", status: 200))
+            c.add(Line(method: "OPTIONS", origin: "", status: 204))
+            var e = c.finish()
+            #expect(e.preflightsWithoutRequestHeaders == (logged ? 0 : 2))
+            let decoded = try JSONDecoder().decode(Evidence.self, from: JSONEncoder().encode(e))
+            #expect(decoded.preflightsWithoutRequestHeaders == e.preflightsWithoutRequestHeaders)
+            e.merge(decoded, capacity: 100)
+            #expect(e.preflightsWithoutRequestHeaders == (logged ? 0 : 4))
+        }
     }
 
     @Test func classifiesWhatTheServerAnsweredInAllowOrigin() {
