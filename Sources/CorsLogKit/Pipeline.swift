@@ -144,8 +144,10 @@ package enum Pipeline {
     /// of the proposal the logs could not tell (a person reviews a policy file; nobody reviews
     /// `propose`'s output before it is pasted).
     package static func proposalWarnings(_ inference: Inference) -> [String] {
-        guard inference.requestHeadersNotLogged > 0 else { return [] }
-        return ["headers " + ReportText.proposalHeaders(inference)]
+        var out: [String] = []
+        if inference.requestHeadersNotLogged > 0 { out.append("headers " + ReportText.proposalHeaders(inference)) }
+        if let other = ReportText.otherMethodsLine(inference) { out.append(other) }
+        return out
     }
 
     /// The exit status once the report is written.

@@ -18,6 +18,7 @@ extension Evidence: Codable {
         case sameOriginRequests = "same_origin_requests"
         case answeredRequests = "answered_requests"
         case preflightsWithoutRequestHeaders = "preflights_without_request_headers"
+        case otherMethodExamples = "other_method_examples"
         case originCap = "origin_cap"
         case firstSeen = "first_seen"
         case lastSeen = "last_seen"
@@ -58,6 +59,7 @@ extension Evidence: Codable {
         if preflightsWithoutRequestHeaders > 0 {
             try c.encode(preflightsWithoutRequestHeaders, forKey: .preflightsWithoutRequestHeaders)
         }
+        if !otherMethodExamples.isEmpty { try c.encode(otherMethodExamples, forKey: .otherMethodExamples) }
         try c.encode(originCap, forKey: .originCap)
         try c.encodeIfPresent(firstSeen, forKey: .firstSeen)
         try c.encodeIfPresent(lastSeen, forKey: .lastSeen)
@@ -81,6 +83,10 @@ extension Evidence: Codable {
         answeredRequests = try c.decodeIfPresent(Count.self, forKey: .answeredRequests)?.value ?? 0
         // Written only when not 0 (and absent from files of corslog before it counted them).
         preflightsWithoutRequestHeaders = try c.decodeIfPresent(Count.self, forKey: .preflightsWithoutRequestHeaders)?.value ?? 0
+        otherMethodExamples = try c.decodeIfPresent([LogText].self, forKey: .otherMethodExamples)?.map(\.text) ?? []
+        guard otherMethodExamples.count <= Self.maxOtherMethodExamples else {
+            throw DecodingError.dataCorruptedError(forKey: .otherMethodExamples, in: c, debugDescription: "too many examples")
+        }
         originCap = try c.decode(OriginCap.self, forKey: .originCap)
         firstSeen = try c.decodeIfPresent(Int64.self, forKey: .firstSeen)
         lastSeen = try c.decodeIfPresent(Int64.self, forKey: .lastSeen)

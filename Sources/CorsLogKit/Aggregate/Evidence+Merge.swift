@@ -23,6 +23,10 @@ extension Evidence {
         sameOriginRequests += other.sameOriginRequests
         answeredRequests += other.answeredRequests
         preflightsWithoutRequestHeaders += other.preflightsWithoutRequestHeaders
+        for m in other.otherMethodExamples where otherMethodExamples.count < Self.maxOtherMethodExamples
+            && !otherMethodExamples.contains(m) {
+            otherMethodExamples.append(m)
+        }
         originCap.capacity = max(originCap.capacity, other.originCap.capacity, capacity)
         originCap.prunes += other.originCap.prunes
         originCap.evictedOrigins += other.originCap.evictedOrigins

@@ -112,7 +112,12 @@ package struct EvidenceCollector {
             return
         }
         noteAnswerField(f)
+        let others = table[at: i].otherMethods
         let (preflight, day, client) = Self.record(f, into: &table[at: i], hasRequestMethodField: hasRequestMethodField, echoOf: raw)
+        if table[at: i].otherMethods != others && evidence.otherMethodExamples.count < Evidence.maxOtherMethodExamples {
+            let text = TopValues.displayText(preflight ? f.requestMethodHeader : f.method)
+            if !text.isEmpty && !evidence.otherMethodExamples.contains(text) { evidence.otherMethodExamples.append(text) }
+        }
         if preflight && !hasRequestHeadersField { evidence.preflightsWithoutRequestHeaders += 1 }
         if preflight && !f.requestHeadersHeader.isEmpty {
             let hash = f.precomputed?.requestHeadersHash ?? f.requestHeadersHeader.tableHash

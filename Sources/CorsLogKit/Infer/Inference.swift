@@ -77,4 +77,9 @@ package struct Inference: Sendable {
     /// `Evidence.preflightsWithoutRequestHeaders`) while the allowed origins preflighted:
     /// the proposal's headers are then unknown, not "none". 0: known.
     package var requestHeadersNotLogged = 0
+    /// Requests and preflights of the allowed origins whose method is no `HTTPMethod` (a
+    /// lower-case `patch`, say): no proposal can allow them, so they fail. 0: none.
+    package var otherMethodRequests = 0
+    /// Examples of such methods (`Evidence.otherMethodExamples`), when there are any.
+    package var otherMethodExamples: [String] = []
 }

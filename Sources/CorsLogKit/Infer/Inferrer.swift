@@ -180,6 +180,8 @@ package enum Inferrer {
                                   heldMethods: heldMethods, heldHeaders: heldHeaders, breakage: breakage,
                                   trusted: options.trusted.sorted(), ignored: options.ignored.sorted())
         if preflights > 0 { inference.requestHeadersNotLogged = evidence.preflightsWithoutRequestHeaders }
+        inference.otherMethodRequests = allowed.reduce(0) { $0 + $1.stats.otherMethods }
+        if inference.otherMethodRequests > 0 { inference.otherMethodExamples = evidence.otherMethodExamples }
         return inference
     }
 }

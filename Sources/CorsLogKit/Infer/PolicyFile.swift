@@ -41,6 +41,12 @@ package enum PolicyFile {
         out.append("patterns: []")
         out.append("# Non-safelisted methods the allowed origins used (GET, HEAD and POST need no permission).")
         out.append("methods: [\(p.methods.map(\.rawValue).joined(separator: ", "))]")
+        if inference.otherMethodRequests > 0 {
+            // The methods themselves are log text, which never goes into this file: the report names them.
+            out.append("# NOT PROPOSABLE: \(ReportText.count(inference.otherMethodRequests)) requests and preflights used a method no policy")
+            out.append("# can allow (the report names them; a lower-case patch, say: a page sends it as written, and it")
+            out.append("# is not PATCH): they fail; have the page use the upper-case name.")
+        }
         out.append("# Request headers their preflights asked for.")
         if inference.requestHeadersNotLogged > 0 {
             out.append("# UNKNOWN: the log format does not record Access-Control-Request-Headers, so which headers")

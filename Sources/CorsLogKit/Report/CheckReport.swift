@@ -103,6 +103,7 @@ package struct CheckReport: Sendable {
             out.append("Headers not checked: the log format does not record Access-Control-Request-Headers "
                 + "(\(ReportText.count(result.requestHeadersNotLogged)) preflights), so no header of the policy can be told unused.")
         }
+        if let other = ReportText.otherMethodsLine(inference) { out.append("Methods no policy can allow: " + other + ".") }
         return out
     }
 

@@ -128,6 +128,7 @@ package enum HTMLReport: LineWrittenReport {
             ("Max-Age", escape("\(p.maxAge) s")),
             ("Credentials", p.credentials ? "yes" : "no"),
         ]
+        if let other = ReportText.otherMethodsLine(inf) { terms.append(("Besides, by their method", escape(other))) }
         if !held.isEmpty { terms.append(("Held back", escape("asked for by fewer than --min-clients clients: " + held.joined(separator: ", ")))) }
         line("<dl class=\"proposal\">")
         for (term, definition) in terms { line("<dt>\(escape(term))</dt><dd>\(definition)</dd>") }

@@ -137,6 +137,10 @@ package struct JSONReport: Encodable, Sendable {
         /// Preflights whose Access-Control-Request-Headers the log format does not record
         /// while the allowed origins preflighted: `headers` is then incomplete (0: complete).
         var headersNotLogged: Int
+        /// Requests and preflights of the allowed origins with a method no proposal can allow
+        /// (a lower-case `patch`), and examples of those methods.
+        var otherMethods: Int
+        var otherMethodExamples: [String]
         var maxAge: Int
         var credentials: Bool
         var heldMethods: [HeldName]
@@ -251,6 +255,7 @@ package struct JSONReport: Encodable, Sendable {
         let p = inference.proposal
         proposal = ProposalEntry(origins: p.origins.map(\.serialized), methods: p.methods.map(\.rawValue),
                                  headers: p.headers.map(\.name), headersNotLogged: inference.requestHeadersNotLogged,
+                                 otherMethods: inference.otherMethodRequests, otherMethodExamples: inference.otherMethodExamples,
                                  maxAge: p.maxAge, credentials: p.credentials,
                                  heldMethods: inference.heldMethods, heldHeaders: inference.heldHeaders)
         let b = inference.breakage

@@ -54,6 +54,7 @@ package enum MarkdownReport: LineWrittenReport {
         line("- Headers: \(cell(ReportText.proposalHeaders(inf)))")
         line("- Max-Age: \(p.maxAge) s")
         line("- Credentials: \(p.credentials ? "yes" : "no")")
+        if let other = ReportText.otherMethodsLine(inf) { line("- Besides, by their method: \(cell(other))") }
         let held = inf.heldMethods.map { "method \($0.name) (\($0.clients))" } + inf.heldHeaders.map { "header \($0.name) (\($0.clients))" }
         if !held.isEmpty {
             line("- Held back, asked for by fewer than --min-clients clients (clients): \(held.joined(separator: ", "))")

@@ -129,6 +129,16 @@ enum ReportText {
             + "or list the headers your pages send in the policy file before rendering it"
     }
 
+    /// The allowed origins' requests with a method no proposal can allow, or nil when none.
+    static func otherMethodsLine(_ inf: Inference) -> String? {
+        guard inf.otherMethodRequests > 0 else { return nil }
+        let examples = inf.otherMethodExamples.isEmpty ? "" : " (" + inf.otherMethodExamples.joined(separator: ", ") + ")"
+        return "\(count(inf.otherMethodRequests)) requests and preflights of the allowed origins used a method "
+            + "corslog cannot allow\(examples): they would fail. Browsers send a method as the page wrote it, "
+            + "except DELETE, GET, HEAD, OPTIONS, POST and PUT, so `patch` is not `PATCH`: have the page use the "
+            + "upper-case name"
+    }
+
     static func names(_ list: [String], none: String = "none") -> String {
         list.isEmpty ? none : list.joined(separator: ", ")
     }

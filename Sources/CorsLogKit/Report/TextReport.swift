@@ -79,6 +79,7 @@ package enum TextReport: LineWrittenReport {
         } else {
             line("It would refuse none of the \(ReportText.count(b.crossOriginRequests)) cross-origin requests.")
         }
+        if let other = ReportText.otherMethodsLine(inf) { line("Besides, by their method: " + other) }
         if !a.input.skippedExamples.isEmpty {
             line("")
             line("Skipped lines (first \(a.input.skippedExamples.count) of \(ReportText.count(a.input.skipped))):")
