@@ -58,7 +58,8 @@ package enum PolicyFile {
         let held = inference.heldMethods.map { "\($0.name) (\($0.clients) client\($0.clients == 1 ? "" : "s"))" }
             + inference.heldHeaders.map { "\($0.name) (\($0.clients) client\($0.clients == 1 ? "" : "s"))" }
         if !held.isEmpty { out.append("# Held back, asked for by too few clients: \(held.joined(separator: ", "))") }
-        out.append("# Response headers the pages may read.")
+        out.append("# Response headers the pages may read beyond the safelisted ones. Access logs do not show them:")
+        out.append("# if Access-Control-Expose-Headers lists any today (X-Total-Count, ETag, ...), list them here.")
         out.append("expose_headers: []")
         out.append("credentials: \(p.credentials)")
         out.append("max_age: \(p.maxAge)")

@@ -125,6 +125,7 @@ package enum HTMLReport: LineWrittenReport {
             ("Origins", p.origins.isEmpty ? "none" : p.origins.map { code($0.serialized) }.joined(separator: ", ")),
             ("Methods", escape(ReportText.names(p.methods.map(\.rawValue)) + "  (GET, HEAD and POST need no permission)")),
             ("Headers", escape(ReportText.proposalHeaders(inf))),
+            ("Expose-Headers", escape(ReportText.exposeHeadersText)),
             ("Max-Age", escape("\(p.maxAge) s")),
             ("Credentials", p.credentials ? "yes" : "no"),
         ]

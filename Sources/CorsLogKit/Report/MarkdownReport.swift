@@ -52,6 +52,7 @@ package enum MarkdownReport: LineWrittenReport {
         line("- Origins: \(ReportText.names(p.origins.map { "`\($0.serialized)`" }))")
         line("- Methods: \(ReportText.names(p.methods.map(\.rawValue))) (GET, HEAD and POST need no permission)")
         line("- Headers: \(cell(ReportText.proposalHeaders(inf)))")
+        line("- Expose-Headers: \(cell(ReportText.exposeHeadersText))")
         line("- Max-Age: \(p.maxAge) s")
         line("- Credentials: \(p.credentials ? "yes" : "no")")
         if let other = ReportText.otherMethodsLine(inf) { line("- Besides, by their method: \(cell(other))") }

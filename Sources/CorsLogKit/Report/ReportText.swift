@@ -139,6 +139,11 @@ enum ReportText {
             + "upper-case name"
     }
 
+    /// The proposal's exposed response headers: none, as access logs do not show which
+    /// response headers pages read (only the safelisted ones need no Access-Control-Expose-Headers).
+    static let exposeHeadersText = "none (access logs do not show them: if Access-Control-Expose-Headers lists any today, "
+        + "put them in the policy file's expose_headers)"
+
     static func names(_ list: [String], none: String = "none") -> String {
         list.isEmpty ? none : list.joined(separator: ", ")
     }

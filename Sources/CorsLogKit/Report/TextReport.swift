@@ -62,6 +62,7 @@ package enum TextReport: LineWrittenReport {
             ["  origins:", ReportText.names(p.origins.map(\.serialized))],
             ["  methods:", ReportText.names(p.methods.map(\.rawValue)) + "  (GET, HEAD and POST need no permission)"],
             ["  headers:", ReportText.proposalHeaders(inf)],
+            ["  expose:", ReportText.exposeHeadersText],
             ["  max-age:", "\(p.maxAge) s"],
             ["  credentials:", p.credentials ? "yes" : "no"],
         ]))
