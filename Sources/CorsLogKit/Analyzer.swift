@@ -436,7 +436,8 @@ struct FileWork {
             hasRequestMethodField: format.fields.contains(.requestMethodHeader),
             hasRequestHeadersField: format.fields.contains(.requestHeadersHeader),
             hasHostField: format.fields.contains(.host),
-            allowOriginField: AnswerField(format), cacheEntries: cacheEntries)
+            allowOriginField: AnswerField(format),
+            hasCredentialsField: format.syntax == .json || format.fields.contains(.allowCredentials), cacheEntries: cacheEntries)
     }
 
     private mutating func setUp(_ format: LogFormat) {

@@ -147,6 +147,7 @@ package enum Pipeline {
         var out: [String] = []
         if inference.requestHeadersNotLogged > 0 { out.append("headers " + ReportText.proposalHeaders(inference)) }
         if let other = ReportText.otherMethodsLine(inference) { out.append(other) }
+        if inference.credentialsNotLogged > 0 { out.append("credentials " + ReportText.proposalCredentials(inference)) }
         return out
     }
 

@@ -19,6 +19,7 @@ extension Evidence: Codable {
         case answeredRequests = "answered_requests"
         case preflightsWithoutRequestHeaders = "preflights_without_request_headers"
         case otherMethodExamples = "other_method_examples"
+        case answersWithoutCredentials = "answers_without_credentials"
         case originCap = "origin_cap"
         case firstSeen = "first_seen"
         case lastSeen = "last_seen"
@@ -60,6 +61,7 @@ extension Evidence: Codable {
             try c.encode(preflightsWithoutRequestHeaders, forKey: .preflightsWithoutRequestHeaders)
         }
         if !otherMethodExamples.isEmpty { try c.encode(otherMethodExamples, forKey: .otherMethodExamples) }
+        if answersWithoutCredentials > 0 { try c.encode(answersWithoutCredentials, forKey: .answersWithoutCredentials) }
         try c.encode(originCap, forKey: .originCap)
         try c.encodeIfPresent(firstSeen, forKey: .firstSeen)
         try c.encodeIfPresent(lastSeen, forKey: .lastSeen)
@@ -84,6 +86,7 @@ extension Evidence: Codable {
         // Written only when not 0 (and absent from files of corslog before it counted them).
         preflightsWithoutRequestHeaders = try c.decodeIfPresent(Count.self, forKey: .preflightsWithoutRequestHeaders)?.value ?? 0
         otherMethodExamples = try c.decodeIfPresent([LogText].self, forKey: .otherMethodExamples)?.map(\.text) ?? []
+        answersWithoutCredentials = try c.decodeIfPresent(Count.self, forKey: .answersWithoutCredentials)?.value ?? 0
         guard otherMethodExamples.count <= Self.maxOtherMethodExamples else {
             throw DecodingError.dataCorruptedError(forKey: .otherMethodExamples, in: c, debugDescription: "too many examples")
         }

@@ -23,6 +23,7 @@ extension Evidence {
         sameOriginRequests += other.sameOriginRequests
         answeredRequests += other.answeredRequests
         preflightsWithoutRequestHeaders += other.preflightsWithoutRequestHeaders
+        answersWithoutCredentials += other.answersWithoutCredentials
         for m in other.otherMethodExamples where otherMethodExamples.count < Self.maxOtherMethodExamples
             && !otherMethodExamples.contains(m) {
             otherMethodExamples.append(m)

@@ -28,6 +28,9 @@ package struct Evidence: Sendable {
     /// `Access-Control-Request-Headers` (`combined`, say): which request headers they asked
     /// for is unknown, so a header missing from the evidence is no sign that it is unused.
     package var preflightsWithoutRequestHeaders = 0
+    /// Of `answeredRequests`, those logged by a format that records Access-Control-Allow-Origin
+    /// but not -Credentials: whether an echoed origin came with credentials is unknown.
+    package var answersWithoutCredentials = 0
     /// A few of the methods (request methods or preflights' requested methods) of tracked
     /// origins that are no `HTTPMethod` (counted in `OriginStats.otherMethods`), as printable
     /// text: a page's `fetch(url, {method: "patch"})` sends `patch`, which no proposal can allow.

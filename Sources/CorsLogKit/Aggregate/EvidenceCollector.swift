@@ -27,6 +27,9 @@ package struct EvidenceCollector {
     /// Whether the format logs `Access-Control-Request-Headers` (else preflights are counted
     /// in `Evidence.preflightsWithoutRequestHeaders`).
     private let hasRequestHeadersField: Bool
+    /// Whether the format logs the response's Access-Control-Allow-Credentials (else answers
+    /// are counted in `Evidence.answersWithoutCredentials`).
+    private let hasCredentialsField: Bool
     private let hasHostField: Bool
     private let allowOriginField: AnswerField
 
@@ -56,7 +59,8 @@ package struct EvidenceCollector {
     /// cache empties itself (small in the fuzz targets, which make one collector per input).
     package init(source: OriginSource, sites: [Origin], protected: [Origin] = [],
                  capacity: Int = 20_000, hasRequestMethodField: Bool, hasRequestHeadersField: Bool = true,
-                 hasHostField: Bool, allowOriginField: AnswerField = .absent, cacheEntries: Int = 1 << 15) {
+                 hasHostField: Bool, allowOriginField: AnswerField = .absent, hasCredentialsField: Bool = true,
+                 cacheEntries: Int = 1 << 15) {
         self.cache = ByteKeyTable(maxEntries: cacheEntries, maxArenaBytes: min(cacheEntries * 128, 4 << 20))
         self.headerListCache = ByteKeyTable(maxEntries: min(cacheEntries, 4096), maxArenaBytes: min(cacheEntries * 16, 1 << 20))
         self.source = source
@@ -65,6 +69,7 @@ package struct EvidenceCollector {
         self.capacity = max(capacity, 16)
         self.hasRequestMethodField = hasRequestMethodField
         self.hasRequestHeadersField = hasRequestHeadersField
+        self.hasCredentialsField = hasCredentialsField
         self.hasHostField = hasHostField
         self.allowOriginField = allowOriginField
         self.evidence = Evidence(source: source)
@@ -321,7 +326,9 @@ package struct EvidenceCollector {
     private mutating func noteAnswerField(_ f: ParsedFields) {
         switch allowOriginField {
         case .absent: break
-        case .logged: evidence.answeredRequests += 1
+        case .logged:
+            evidence.answeredRequests += 1
+            if !hasCredentialsField { evidence.answersWithoutCredentials += 1 }
         case .whenPresent:
             if !f.allowOrigin.isEmpty || !f.allowCredentials.isEmpty { evidence.answeredRequests += 1 }
         }

@@ -82,4 +82,8 @@ package struct Inference: Sendable {
     package var otherMethodRequests = 0
     /// Examples of such methods (`Evidence.otherMethodExamples`), when there are any.
     package var otherMethodExamples: [String] = []
+    /// The allowed origins' requests whose Origin the server echoed, logged by a format that
+    /// records Access-Control-Allow-Origin but not -Credentials, while the proposal says no
+    /// credentials: whether those answers allowed credentials is unknown. 0: known.
+    package var credentialsNotLogged = 0
 }

@@ -181,6 +181,9 @@ package enum Inferrer {
                                   trusted: options.trusted.sorted(), ignored: options.ignored.sorted())
         if preflights > 0 { inference.requestHeadersNotLogged = evidence.preflightsWithoutRequestHeaders }
         inference.otherMethodRequests = allowed.reduce(0) { $0 + $1.stats.otherMethods }
+        if !credentials && evidence.answersWithoutCredentials > 0 {
+            inference.credentialsNotLogged = allowed.reduce(0) { $0 + $1.stats.allowOriginAnswers.echoed }
+        }
         if inference.otherMethodRequests > 0 { inference.otherMethodExamples = evidence.otherMethodExamples }
         return inference
     }

@@ -61,6 +61,10 @@ package enum PolicyFile {
         out.append("# Response headers the pages may read beyond the safelisted ones. Access logs do not show them:")
         out.append("# if Access-Control-Expose-Headers lists any today (X-Total-Count, ETag, ...), list them here.")
         out.append("expose_headers: []")
+        if inference.credentialsNotLogged > 0 {
+            out.append("# UNKNOWN: the server echoed the Origin to \(ReportText.count(inference.credentialsNotLogged)) requests and the log format does")
+            out.append("# not record Access-Control-Allow-Credentials: if it answers true today, pages that send cookies need true here.")
+        }
         out.append("credentials: \(p.credentials)")
         out.append("max_age: \(p.maxAge)")
         out.append("# Rules for path prefixes (the longest prefix wins; a missing key inherits the values above), e.g.")

@@ -127,7 +127,7 @@ package enum HTMLReport: LineWrittenReport {
             ("Headers", escape(ReportText.proposalHeaders(inf))),
             ("Expose-Headers", escape(ReportText.exposeHeadersText)),
             ("Max-Age", escape("\(p.maxAge) s")),
-            ("Credentials", p.credentials ? "yes" : "no"),
+            ("Credentials", escape(ReportText.proposalCredentials(inf))),
         ]
         if let other = ReportText.otherMethodsLine(inf) { terms.append(("Besides, by their method", escape(other))) }
         if !held.isEmpty { terms.append(("Held back", escape("asked for by fewer than --min-clients clients: " + held.joined(separator: ", ")))) }

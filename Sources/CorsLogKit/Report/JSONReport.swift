@@ -141,6 +141,9 @@ package struct JSONReport: Encodable, Sendable {
         /// (a lower-case `patch`), and examples of those methods.
         var otherMethods: Int
         var otherMethodExamples: [String]
+        /// Echoed answers to allowed origins logged without Access-Control-Allow-Credentials
+        /// while `credentials` is false: it may be wrong (0: known).
+        var credentialsNotLogged: Int
         var maxAge: Int
         var credentials: Bool
         var heldMethods: [HeldName]
@@ -256,6 +259,7 @@ package struct JSONReport: Encodable, Sendable {
         proposal = ProposalEntry(origins: p.origins.map(\.serialized), methods: p.methods.map(\.rawValue),
                                  headers: p.headers.map(\.name), headersNotLogged: inference.requestHeadersNotLogged,
                                  otherMethods: inference.otherMethodRequests, otherMethodExamples: inference.otherMethodExamples,
+                                 credentialsNotLogged: inference.credentialsNotLogged,
                                  maxAge: p.maxAge, credentials: p.credentials,
                                  heldMethods: inference.heldMethods, heldHeaders: inference.heldHeaders)
         let b = inference.breakage

@@ -54,7 +54,7 @@ package enum MarkdownReport: LineWrittenReport {
         line("- Headers: \(cell(ReportText.proposalHeaders(inf)))")
         line("- Expose-Headers: \(cell(ReportText.exposeHeadersText))")
         line("- Max-Age: \(p.maxAge) s")
-        line("- Credentials: \(p.credentials ? "yes" : "no")")
+        line("- Credentials: \(cell(ReportText.proposalCredentials(inf)))")
         if let other = ReportText.otherMethodsLine(inf) { line("- Besides, by their method: \(cell(other))") }
         let held = inf.heldMethods.map { "method \($0.name) (\($0.clients))" } + inf.heldHeaders.map { "header \($0.name) (\($0.clients))" }
         if !held.isEmpty {

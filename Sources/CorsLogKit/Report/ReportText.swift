@@ -129,6 +129,15 @@ enum ReportText {
             + "or list the headers your pages send in the policy file before rendering it"
     }
 
+    /// The proposal's credentials — or, when the server echoes the Origin and the log format
+    /// does not record Access-Control-Allow-Credentials, that "no" may be wrong.
+    static func proposalCredentials(_ inf: Inference) -> String {
+        guard !inf.proposal.credentials, inf.credentialsNotLogged > 0 else { return inf.proposal.credentials ? "yes" : "no" }
+        return "no, but UNKNOWN: the server echoed the Origin to \(count(inf.credentialsNotLogged)) requests of the allowed "
+            + "origins and the log format does not record Access-Control-Allow-Credentials; if those answers say true, "
+            + "pages that send cookies need credentials (--credentials, or credentials: true in the policy file)"
+    }
+
     /// The allowed origins' requests with a method no proposal can allow, or nil when none.
     static func otherMethodsLine(_ inf: Inference) -> String? {
         guard inf.otherMethodRequests > 0 else { return nil }

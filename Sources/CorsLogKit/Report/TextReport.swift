@@ -64,7 +64,7 @@ package enum TextReport: LineWrittenReport {
             ["  headers:", ReportText.proposalHeaders(inf)],
             ["  expose:", ReportText.exposeHeadersText],
             ["  max-age:", "\(p.maxAge) s"],
-            ["  credentials:", p.credentials ? "yes" : "no"],
+            ["  credentials:", ReportText.proposalCredentials(inf)],
         ]))
         let held = inf.heldMethods.map { "method \($0.name) (\($0.clients) client\($0.clients == 1 ? "" : "s"))" }
             + inf.heldHeaders.map { "header \($0.name) (\($0.clients) client\($0.clients == 1 ? "" : "s"))" }
