@@ -184,7 +184,9 @@ package enum Inferrer {
         if !credentials && evidence.answersWithoutCredentials > 0 {
             inference.credentialsNotLogged = allowed.reduce(0) { $0 + $1.stats.allowOriginAnswers.echoed }
         }
-        if inference.otherMethodRequests > 0 { inference.otherMethodExamples = evidence.otherMethodExamples }
+        if inference.otherMethodRequests > 0 {
+            inference.otherMethodExamples = evidence.otherMethodExamples.sorted { Array($0.utf8).lexicographicallyPrecedes($1.utf8) }
+        }
         return inference
     }
 }
