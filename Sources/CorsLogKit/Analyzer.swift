@@ -434,7 +434,7 @@ struct FileWork {
             source: format.fields.contains(.origin) ? .originHeader : .referer,
             sites: options.sites, protected: options.protectedOrigins, capacity: capacity ?? options.maxOrigins,
             hasRequestMethodField: format.fields.contains(.requestMethodHeader),
-            hasRequestHeadersField: format.fields.contains(.requestHeadersHeader),
+            requestHeadersField: AnswerField(format, .requestHeadersHeader),
             hasHostField: format.fields.contains(.host),
             allowOriginField: AnswerField(format),
             hasCredentialsField: format.syntax == .json || format.fields.contains(.allowCredentials), cacheEntries: cacheEntries)

@@ -1,5 +1,6 @@
-/// Whether a log format records the response's `Access-Control-Allow-Origin`
-/// (and `-Credentials`), which the policy audit reads.
+/// Whether a log format records a field: the response's `Access-Control-Allow-Origin`
+/// (and `-Credentials`), which the policy audit reads, or a preflight's
+/// `Access-Control-Request-Headers`, without which the proposal's headers are unknown.
 package enum AnswerField: Sendable, Equatable {
     /// The format has no such field (`combined`): what the server answered cannot be told.
     case absent
@@ -9,11 +10,11 @@ package enum AnswerField: Sendable, Equatable {
     case whenPresent
 
     /// For a compiled format.
-    package init(_ format: LogFormat) {
+    package init(_ format: LogFormat, _ field: LogField = .allowOrigin) {
         if format.syntax == .json {
             self = .whenPresent
         } else {
-            self = format.fields.contains(.allowOrigin) ? .logged : .absent
+            self = format.fields.contains(field) ? .logged : .absent
         }
     }
 }

@@ -24,9 +24,13 @@ package struct EvidenceCollector {
     private let protected: Set<Origin>
     private let capacity: Int
     private let hasRequestMethodField: Bool
-    /// Whether the format logs `Access-Control-Request-Headers` (else preflights are counted
-    /// in `Evidence.preflightsWithoutRequestHeaders`).
-    private let hasRequestHeadersField: Bool
+    /// Whether the format logs `Access-Control-Request-Headers`: when `.absent`, preflights are
+    /// counted in `Evidence.preflightsWithoutRequestHeaders`; JSON lines (`.whenPresent`, a
+    /// missing key reads as empty) count them there unless one preflight has the header.
+    private let requestHeadersField: AnswerField
+    /// JSON lines: the preflights so far, and whether one had Access-Control-Request-Headers.
+    private var preflightsUnconfirmed = 0
+    private var requestHeadersSeen = false
     /// Whether the format logs the response's Access-Control-Allow-Credentials (else answers
     /// are counted in `Evidence.answersWithoutCredentials`).
     private let hasCredentialsField: Bool
@@ -58,7 +62,7 @@ package struct EvidenceCollector {
     /// `cacheEntries`: how many distinct raw Origin values are remembered before the
     /// cache empties itself (small in the fuzz targets, which make one collector per input).
     package init(source: OriginSource, sites: [Origin], protected: [Origin] = [],
-                 capacity: Int = 20_000, hasRequestMethodField: Bool, hasRequestHeadersField: Bool = true,
+                 capacity: Int = 20_000, hasRequestMethodField: Bool, requestHeadersField: AnswerField = .logged,
                  hasHostField: Bool, allowOriginField: AnswerField = .absent, hasCredentialsField: Bool = true,
                  cacheEntries: Int = 1 << 15) {
         self.cache = ByteKeyTable(maxEntries: cacheEntries, maxArenaBytes: min(cacheEntries * 128, 4 << 20))
@@ -68,7 +72,7 @@ package struct EvidenceCollector {
         self.protected = Set(sites).union(protected)
         self.capacity = max(capacity, 16)
         self.hasRequestMethodField = hasRequestMethodField
-        self.hasRequestHeadersField = hasRequestHeadersField
+        self.requestHeadersField = requestHeadersField
         self.hasCredentialsField = hasCredentialsField
         self.hasHostField = hasHostField
         self.allowOriginField = allowOriginField
@@ -100,7 +104,7 @@ package struct EvidenceCollector {
         if code == Self.nullCode {
             noteAnswerField(f)
             let (preflight, _, _) = Self.record(f, into: &evidence.null, hasRequestMethodField: hasRequestMethodField, echoOf: raw)
-            if preflight && !hasRequestHeadersField { evidence.preflightsWithoutRequestHeaders += 1 }
+            if preflight && requestHeadersField != .logged { notePreflightHeaders(f) }
             return
         }
         if code <= Self.invalidBase {
@@ -123,10 +127,20 @@ package struct EvidenceCollector {
             let text = TopValues.displayText(preflight ? f.requestMethodHeader : f.method)
             if !text.isEmpty && !evidence.otherMethodExamples.contains(text) { evidence.otherMethodExamples.append(text) }
         }
-        if preflight && !hasRequestHeadersField { evidence.preflightsWithoutRequestHeaders += 1 }
+        if preflight && requestHeadersField != .logged { notePreflightHeaders(f) }
         if preflight && !f.requestHeadersHeader.isEmpty {
             let hash = f.precomputed?.requestHeadersHash ?? f.requestHeadersHeader.tableHash
             noteRequestedHeaders(f.requestHeadersHeader, hash: hash, client: client, day: day, into: i)
+        }
+    }
+
+    /// A preflight of a format that may not log Access-Control-Request-Headers (see `requestHeadersField`).
+    private mutating func notePreflightHeaders(_ f: ParsedFields) {
+        if requestHeadersField == .absent {
+            evidence.preflightsWithoutRequestHeaders += 1
+        } else {
+            preflightsUnconfirmed += 1
+            if !f.requestHeadersHeader.isEmpty { requestHeadersSeen = true }
         }
     }
 
@@ -176,6 +190,8 @@ package struct EvidenceCollector {
         authority = []
         isSite = []
         var e = evidence
+        // JSON lines where no preflight had the key: the log does not show what they asked for.
+        if !requestHeadersSeen { e.preflightsWithoutRequestHeaders += preflightsUnconfirmed }
         evidence = Evidence(source: source)
         e.origins = table
         table = OriginTable()

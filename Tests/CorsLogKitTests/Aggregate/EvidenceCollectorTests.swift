@@ -110,7 +110,7 @@ import Testing
     @Test func preflightsOfAFormatWithoutACRHAreCounted() throws {
         for logged in [false, true] {
             var c = EvidenceCollector(source: .originHeader, sites: [], hasRequestMethodField: false,
-                                      hasRequestHeadersField: logged, hasHostField: false)
+                                      requestHeadersField: logged ? .logged : .absent, hasHostField: false)
             c.add(Line(method: "OPTIONS", origin: "https://app.example.com", status: 204))
             c.add(Line(method: "OPTIONS", origin: "null", status: 204))
             c.add(Line(method: "PUT", origin: "https://app.example.com", status: 200))
@@ -121,6 +121,19 @@ import Testing
             #expect(decoded.preflightsWithoutRequestHeaders == e.preflightsWithoutRequestHeaders)
             e.merge(decoded, capacity: 100)
             #expect(e.preflightsWithoutRequestHeaders == (logged ? 0 : 4))
+        }
+    }
+
+    /// JSON lines, where a missing key reads as empty: the header counts as logged once one
+    /// preflight has it; until then every preflight is one whose headers are unknown.
+    @Test func jsonPreflightsAreUnknownUntilOneHasTheHeader() {
+        for withHeader in [false, true] {
+            var c = EvidenceCollector(source: .originHeader, sites: [], hasRequestMethodField: false,
+                                      requestHeadersField: .whenPresent, hasHostField: false)
+            c.add(Line(method: "OPTIONS", origin: "https://app.example.com", status: 204))
+            c.add(Line(method: "OPTIONS", origin: "https://app.example.com", acrh: withHeader ? "content-type" : "", status: 204))
+            c.add(Line(method: "GET", origin: "https://app.example.com", status: 200))
+            #expect(c.finish().preflightsWithoutRequestHeaders == (withHeader ? 0 : 2))
         }
     }
 

@@ -30,6 +30,23 @@ import Testing
         #expect(known["headers"] as? [String] == ["authorization", "content-type", "x-request-id"])
     }
 
+    /// JSON lines (Traefik keeps only the request headers it is told to): without the key on
+    /// any preflight, the headers are unknown; the shipped JSON sample has it, so they are known.
+    @Test func jsonLinesWithoutTheKeyLeaveTheHeadersUnknown() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let sample = try String(contentsOfFile: "\(samples)/json/access.json", encoding: .utf8)
+        let stripped = sample.replacingOccurrences(of: #"[,]?"http_access_control_request_headers":"[^"]*""#, with: "", options: .regularExpression)
+        #expect(!stripped.contains("http_access_control_request_headers"))
+        let file = dir.appendingPathComponent("access.json")
+        try Data(stripped.utf8).write(to: file)
+        let r = try runProcess(bin, ["analyze"] + site + ["--output", "json", file.path])
+        let proposal = try json(r.out)["proposal"] as! [String: Any]
+        #expect((proposal["headers_not_logged"] as? Int ?? 0) > 100, "\(r.err)")
+        let known = try runProcess(bin, ["analyze"] + site + ["--output", "json", "\(samples)/json/"])
+        #expect((try json(known.out)["proposal"] as! [String: Any])["headers_not_logged"] as? Int == 0)
+    }
+
     @Test func thePolicyFileAndProposeSayItWhereAPersonActs() throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
