@@ -17,7 +17,9 @@ extension Evidence: Codable {
         case linesWithoutOrigin = "lines_without_origin"
         case sameOriginRequests = "same_origin_requests"
         case answeredRequests = "answered_requests"
-        case preflightsWithoutRequestHeaders = "preflights_without_request_headers"
+        case preflightsOfFormatsWithoutRequestHeaders = "preflights_without_request_headers"
+        case keyedPreflights = "keyed_preflights"
+        case requestHeadersKeySeen = "request_headers_key_seen"
         case otherMethodExamples = "other_method_examples"
         case answersWithoutCredentials = "answers_without_credentials"
         case originCap = "origin_cap"
@@ -57,9 +59,11 @@ extension Evidence: Codable {
         try c.encode(linesWithoutOrigin, forKey: .linesWithoutOrigin)
         try c.encode(sameOriginRequests, forKey: .sameOriginRequests)
         try c.encode(answeredRequests, forKey: .answeredRequests)
-        if preflightsWithoutRequestHeaders > 0 {
-            try c.encode(preflightsWithoutRequestHeaders, forKey: .preflightsWithoutRequestHeaders)
+        if preflightsOfFormatsWithoutRequestHeaders > 0 {
+            try c.encode(preflightsOfFormatsWithoutRequestHeaders, forKey: .preflightsOfFormatsWithoutRequestHeaders)
         }
+        if keyedPreflights > 0 { try c.encode(keyedPreflights, forKey: .keyedPreflights) }
+        if requestHeadersKeySeen { try c.encode(true, forKey: .requestHeadersKeySeen) }
         if !otherMethodExamples.isEmpty { try c.encode(otherMethodExamples, forKey: .otherMethodExamples) }
         if answersWithoutCredentials > 0 { try c.encode(answersWithoutCredentials, forKey: .answersWithoutCredentials) }
         try c.encode(originCap, forKey: .originCap)
@@ -84,7 +88,9 @@ extension Evidence: Codable {
         // Absent from files written before the policy audit.
         answeredRequests = try c.decodeIfPresent(Count.self, forKey: .answeredRequests)?.value ?? 0
         // Written only when not 0 (and absent from files of corslog before it counted them).
-        preflightsWithoutRequestHeaders = try c.decodeIfPresent(Count.self, forKey: .preflightsWithoutRequestHeaders)?.value ?? 0
+        preflightsOfFormatsWithoutRequestHeaders = try c.decodeIfPresent(Count.self, forKey: .preflightsOfFormatsWithoutRequestHeaders)?.value ?? 0
+        keyedPreflights = try c.decodeIfPresent(Count.self, forKey: .keyedPreflights)?.value ?? 0
+        requestHeadersKeySeen = try c.decodeIfPresent(Bool.self, forKey: .requestHeadersKeySeen) ?? false
         otherMethodExamples = try c.decodeIfPresent([LogText].self, forKey: .otherMethodExamples)?.map(\.text) ?? []
         answersWithoutCredentials = try c.decodeIfPresent(Count.self, forKey: .answersWithoutCredentials)?.value ?? 0
         guard otherMethodExamples.count <= Self.maxOtherMethodExamples else {

@@ -22,7 +22,9 @@ extension Evidence {
         linesWithoutOrigin += other.linesWithoutOrigin
         sameOriginRequests += other.sameOriginRequests
         answeredRequests += other.answeredRequests
-        preflightsWithoutRequestHeaders += other.preflightsWithoutRequestHeaders
+        preflightsOfFormatsWithoutRequestHeaders += other.preflightsOfFormatsWithoutRequestHeaders
+        keyedPreflights += other.keyedPreflights
+        requestHeadersKeySeen = requestHeadersKeySeen || other.requestHeadersKeySeen
         answersWithoutCredentials += other.answersWithoutCredentials
         // The first in byte order of both sides' examples: the same whatever the order of the merge.
         if !other.otherMethodExamples.isEmpty {

@@ -25,9 +25,19 @@ package struct Evidence: Sendable {
     /// log records (see `AnswerField`): 0 when the format cannot tell.
     package var answeredRequests = 0
     /// Preflights (of tracked origins and `null`) logged by a format without
-    /// `Access-Control-Request-Headers` (`combined`, say): which request headers they asked
-    /// for is unknown, so a header missing from the evidence is no sign that it is unused.
-    package var preflightsWithoutRequestHeaders = 0
+    /// `Access-Control-Request-Headers` (`combined`, say).
+    package var preflightsOfFormatsWithoutRequestHeaders = 0
+    /// Preflights from JSON lines, where a missing key reads as empty, and whether one of them
+    /// had Access-Control-Request-Headers (then the logs record the header, and the others
+    /// asked for none). Kept apart so that a day or a host without such a preflight does not
+    /// make the header unknown for all.
+    package var keyedPreflights = 0
+    package var requestHeadersKeySeen = false
+    /// Preflights whose requested headers are unknown: a header missing from the evidence is
+    /// then no sign that it is unused.
+    package var preflightsWithoutRequestHeaders: Int {
+        preflightsOfFormatsWithoutRequestHeaders + (requestHeadersKeySeen ? 0 : keyedPreflights)
+    }
     /// Of `answeredRequests`, those logged by a format that records Access-Control-Allow-Origin
     /// but not -Credentials: whether an echoed origin came with credentials is unknown.
     package var answersWithoutCredentials = 0

@@ -28,9 +28,6 @@ package struct EvidenceCollector {
     /// counted in `Evidence.preflightsWithoutRequestHeaders`; JSON lines (`.whenPresent`, a
     /// missing key reads as empty) count them there unless one preflight has the header.
     private let requestHeadersField: AnswerField
-    /// JSON lines: the preflights so far, and whether one had Access-Control-Request-Headers.
-    private var preflightsUnconfirmed = 0
-    private var requestHeadersSeen = false
     /// Whether the format logs the response's Access-Control-Allow-Credentials (else answers
     /// are counted in `Evidence.answersWithoutCredentials`).
     private let hasCredentialsField: Bool
@@ -137,10 +134,10 @@ package struct EvidenceCollector {
     /// A preflight of a format that may not log Access-Control-Request-Headers (see `requestHeadersField`).
     private mutating func notePreflightHeaders(_ f: ParsedFields) {
         if requestHeadersField == .absent {
-            evidence.preflightsWithoutRequestHeaders += 1
+            evidence.preflightsOfFormatsWithoutRequestHeaders += 1
         } else {
-            preflightsUnconfirmed += 1
-            if !f.requestHeadersHeader.isEmpty { requestHeadersSeen = true }
+            evidence.keyedPreflights += 1
+            if !f.requestHeadersHeader.isEmpty { evidence.requestHeadersKeySeen = true }
         }
     }
 
@@ -190,8 +187,6 @@ package struct EvidenceCollector {
         authority = []
         isSite = []
         var e = evidence
-        // JSON lines where no preflight had the key: the log does not show what they asked for.
-        if !requestHeadersSeen { e.preflightsWithoutRequestHeaders += preflightsUnconfirmed }
         evidence = Evidence(source: source)
         e.origins = table
         table = OriginTable()

@@ -32,8 +32,8 @@ import Testing
     /// first eight in byte order of both sides, whichever side comes first.
     @Test func theFormatCaveatsAddUpAndTheMethodExamplesDoNotDependOnTheOrder() {
         var a = Evidence(source: .originHeader), b = Evidence(source: .originHeader)
-        a.preflightsWithoutRequestHeaders = 3
-        b.preflightsWithoutRequestHeaders = 4
+        a.preflightsOfFormatsWithoutRequestHeaders = 3
+        b.preflightsOfFormatsWithoutRequestHeaders = 4
         a.answersWithoutCredentials = 1
         a.otherMethodExamples = ["patch", "get", "zap", "m1", "m2"]
         b.otherMethodExamples = ["delete", "patch", "a", "m3", "m4", "m5"]
@@ -43,6 +43,14 @@ import Testing
         #expect(ab.preflightsWithoutRequestHeaders == 7 && ba.preflightsWithoutRequestHeaders == 7)
         #expect(ab.answersWithoutCredentials == 1 && ba.answersWithoutCredentials == 1)
         #expect(ab.otherMethodExamples == ["a", "delete", "get", "m1", "m2", "m3", "m4", "m5"])
+        // JSON lines: one side's preflight had the key, so the other side's preflights asked for none.
+        var quiet = Evidence(source: .originHeader), keyed = Evidence(source: .originHeader)
+        quiet.keyedPreflights = 5
+        keyed.keyedPreflights = 2
+        keyed.requestHeadersKeySeen = true
+        #expect(quiet.preflightsWithoutRequestHeaders == 5 && keyed.preflightsWithoutRequestHeaders == 0)
+        quiet.merge(keyed, capacity: 100)
+        #expect(quiet.keyedPreflights == 7 && quiet.preflightsWithoutRequestHeaders == 0)
         #expect(ba.otherMethodExamples == ab.otherMethodExamples)
     }
 
