@@ -441,7 +441,7 @@ struct FileWork {
     }
 
     private mutating func setUp(_ format: LogFormat) {
-        parser = format.makeParser()
+        parser = format.makeCollectingParser()
         let options = self.options
         if options.byDay {
             daily = DailyCollector(capacity: options.originsPerDay, undatedDay: options.undatedDay) {

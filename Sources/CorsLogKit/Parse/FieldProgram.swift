@@ -78,6 +78,31 @@ final class FieldProgram: Sendable {
             leading: FailureContext.printable(leading))
     }
 
+    private init(_ p: FieldProgram, segments: [Segment]) {
+        literals = p.literals
+        leadingCount = p.leadingCount
+        self.segments = segments
+        escaping = p.escaping
+        strftime = p.strftime
+        requestSetsMethod = p.requestSetsMethod
+        requestSetsURI = p.requestSetsURI
+        context = p.context
+        fields = p.fields
+    }
+
+    /// The same program, with the fields of `targets` located (a line still has to fit them)
+    /// but their values not taken: for values nobody reads, which then cost no empty-marker
+    /// check, unescaping or store. `fields` stays the format's.
+    func skippingValues(of targets: Set<FieldTarget>) -> FieldProgram {
+        FieldProgram(self, segments: segments.map { s in
+            guard targets.contains(s.target) else { return s }
+            var skipped = s
+            skipped.target = .skip
+            skipped.unescapes = false
+            return skipped
+        })
+    }
+
     @inline(__always)
     private func fail(_ kind: ParseFailure.Kind, _ field: Int, _ offset: Int) -> ParseFailure {
         ParseFailure(kind, field: field, offset: offset, context: context)

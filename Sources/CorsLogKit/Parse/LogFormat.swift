@@ -36,6 +36,16 @@ package struct LogFormat: Sendable {
         LineParser(program: program)
     }
 
+    /// A parser for the evidence collector (and `verify`): the values no aggregation reads
+    /// — the User-Agent, and the Referer when the format has Origin — are located but not
+    /// taken (`FieldProgram.skippingValues`); every line fits or fails as with `makeParser()`.
+    func makeCollectingParser() -> LineParser {
+        guard case .fields(let p) = program else { return makeParser() }
+        var unread: Set<FieldTarget> = [.userAgent]
+        if fields.contains(.origin) { unread.insert(.referer) }
+        return LineParser(program: .fields(p.skippingValues(of: unread)))
+    }
+
     /// JSON lines. `keys`: per field, extra key paths tried before the defaults
     /// (dotted paths into nested objects, keys matched ignoring case, e.g.
     /// `"request.headers.Origin"`). The defaults cover nginx variable names

@@ -42,7 +42,7 @@ final class ParseAhead: @unchecked Sendable {
         self.batchBytes = max(batchBytes, 1)
         threads = (0..<workers).map { _ in
             WorkerThread { [self] in
-                var parser = format.makeParser()
+                var parser = format.makeCollectingParser()
                 let source: OriginSource = format.fields.contains(.origin) ? .originHeader : .referer
                 while let (index, batch, precompute) = self.next() {
                     var batch = batch
