@@ -25,10 +25,19 @@ enum LineParserFuzz {
     static func apache(_ data: UnsafeRawBufferPointer) { run(data, apacheFormats) }
     static func json(_ data: UnsafeRawBufferPointer) { run(data, jsonFormats) }
 
+    /// The values aggregation reads, as bytes (the Referer only in Referer mode).
+    static func readValues(_ f: borrowing ParsedFields, referer: Bool) -> [[UInt8]] {
+        [f.clientAddress.bytes, f.method.bytes, f.uri.bytes, f.origin.bytes, f.requestMethodHeader.bytes,
+         f.requestHeadersHeader.bytes, f.allowOrigin.bytes, f.allowCredentials.bytes, f.host.bytes,
+         referer ? f.referer.bytes : [], Array(String(f.status).utf8), Array(String(describing: f.time).utf8)]
+    }
+
     static func run(_ data: UnsafeRawBufferPointer, _ formats: [LogFormat]) {
         let lines = FuzzTargets.lines(data)
         for format in formats {
             var parser = format.makeParser()
+            var collecting = format.makeCollectingParser()
+            let refererRead = !format.fields.contains(.origin)
             var collector = EvidenceCollector(
                 source: format.fields.contains(.origin) ? .originHeader : .referer, sites: [site], capacity: 16,
                 hasRequestMethodField: format.fields.contains(.requestMethodHeader),
@@ -37,11 +46,22 @@ enum LineParserFuzz {
                 hasCredentialsField: format.syntax == .json || format.fields.contains(.allowCredentials), cacheEntries: 8)
             for line in lines {
                 let slice = ByteSlice(line.assumingMemoryBound(to: UInt8.self))
+                var full: [[UInt8]]? = nil, taken: [[UInt8]]? = nil
                 let failure = parser.parse(slice) { fields in
                     FuzzTargets.check(fields.status >= -1, "status \(fields.status)")
                     collector.add(fields)
+                    full = Self.readValues(fields, referer: refererRead)
                 }
                 if let failure { _ = failure.description }
+                // The collector's parser: the same fit and the same values, the unread ones aside.
+                let other = collecting.parse(slice) { fields in
+                    // (JSON lines take every value: their scanner has no such shortcut.)
+                    FuzzTargets.check(format.syntax == .json || (fields.userAgent.isEmpty && (refererRead || fields.referer.isEmpty)),
+                                      "an unread value was taken")
+                    taken = Self.readValues(fields, referer: refererRead)
+                }
+                FuzzTargets.check(failure?.description == other?.description && full == taken,
+                                  "the collecting parser differs: \(String(describing: failure)) / \(String(describing: other))")
             }
             let evidence = collector.finish()
             FuzzTargets.check(evidence.otherMethodExamples.count <= 8

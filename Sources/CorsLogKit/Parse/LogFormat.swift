@@ -39,7 +39,7 @@ package struct LogFormat: Sendable {
     /// A parser for the evidence collector (and `verify`): the values no aggregation reads
     /// — the User-Agent, and the Referer when the format has Origin — are located but not
     /// taken (`FieldProgram.skippingValues`); every line fits or fails as with `makeParser()`.
-    func makeCollectingParser() -> LineParser {
+    package func makeCollectingParser() -> LineParser {
         guard case .fields(let p) = program else { return makeParser() }
         var unread: Set<FieldTarget> = [.userAgent]
         if fields.contains(.origin) { unread.insert(.referer) }
