@@ -62,6 +62,16 @@ struct ChromiumAgreesTests {
                             """)
                     }
                 }
+
+                // The same log, analysed: Chromium's preflight for the lower-case `patch` is named
+                // as a method no proposal can allow (the loopback page is trusted, so allowed).
+                let analysis = try Analyzer.analyze(options)
+                var inferenceOptions = InferenceOptions()
+                inferenceOptions.trusted = [origin(allowedPage)]
+                let inference = Inferrer.infer(analysis.evidence, options: inferenceOptions, psl: PublicSuffixList.bundled)
+                #expect(inference.otherMethodRequests >= 1)
+                #expect(inference.otherMethodExamples == ["patch"])
+                #expect(!inference.proposal.methods.isEmpty && inference.proposal.methods.allSatisfy { $0.rawValue.uppercased() == $0.rawValue })
             }
         }
     }
