@@ -41,21 +41,9 @@ struct NginxRealServerTests {
         }
     }
 
-    /// A bracketed IPv6 origin with a port: matched whole and exactly (the brackets and
-    /// the colons are no regex syntax once escaped), near misses get no CORS header.
+    /// A bracketed IPv6 origin with a port (`ScannerProbes.expectIPv6MatchedExactly`).
     @Test func anIPv6OriginIsMatchedExactly() throws {
-        let policy = Policy(defaults: CORSRule(origins: [origin("https://[::1]:8443")], methods: [.put]))
-        try RealNginx.with(policy) { server in
-            let ok = try server.request("/", headers: ["Origin: https://[::1]:8443"])
-            #expect(ok.header("access-control-allow-origin") == ["https://[::1]:8443"])
-            let preflight = try server.request("/", method: "OPTIONS", headers: [
-                "Origin: https://[::1]:8443", "Access-Control-Request-Method: PUT"])
-            #expect(preflight.status == 204)
-            #expect(preflight.header("access-control-allow-methods") == ["PUT"])
-            for trick in ["https://[::1]:8443x", "https://[::1]", "https://x[::1]:8443", "https://[::2]:8443", "https://[::1]:84430"] {
-                #expect(!(try server.request("/", headers: ["Origin: \(trick)"])).hasCORSHeaders, "\(trick)")
-            }
-        }
+        try RealNginx.with(ScannerProbes.ipv6Policy) { try ScannerProbes.expectIPv6MatchedExactly($0) }
     }
 
     @Test func credentialsOnlyForAllowedOrigins() throws {

@@ -177,6 +177,23 @@ enum ScannerProbes {
                     sourceLocation: sourceLocation)
         }
     }
+
+    /// The policy `ipv6Policy` (a bracketed IPv6 origin with a port, PUT) in `server`: the origin
+    /// is matched whole and exactly — the brackets and colons are no pattern syntax once
+    /// escaped — its preflight answered 204, near misses get no CORS header.
+    static let ipv6Origin = "https://[::1]:8443"
+    static var ipv6Policy: Policy { Policy(defaults: CORSRule(origins: [origin(ipv6Origin)], methods: [.put])) }
+
+    static func expectIPv6MatchedExactly(_ server: RealServer, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let ok = try server.request("/", headers: ["Origin: \(ipv6Origin)"])
+        #expect(ok.header("access-control-allow-origin") == [ipv6Origin], sourceLocation: sourceLocation)
+        let preflight = try server.request("/", method: "OPTIONS", headers: ["Origin: \(ipv6Origin)", "Access-Control-Request-Method: PUT"])
+        #expect(preflight.status == 204, sourceLocation: sourceLocation)
+        #expect(preflight.header("access-control-allow-methods") == ["PUT"], sourceLocation: sourceLocation)
+        for trick in ["https://[::1]:8443x", "https://[::1]", "https://x[::1]:8443", "https://[::2]:8443", "https://[::1]:84430"] {
+            #expect(!(try server.request("/", headers: ["Origin: \(trick)"])).hasCORSHeaders, "\(trick)", sourceLocation: sourceLocation)
+        }
+    }
 }
 
 /// Whether a real-server test may be skipped: on a developer machine without
