@@ -22,9 +22,10 @@ struct AnalysisFold {
     private var days: [Int32: Evidence] = [:]
     private var linesParsedAhead = 0
 
-    init(options: AnalysisOptions) {
+    /// `errorLogsLeftOut`: what `InputSet.listing` left out of the directories given.
+    init(options: AnalysisOptions, errorLogsLeftOut: [String] = []) {
         self.options = options
-        input.errorLogsLeftOut = InputSet.errorLogsLeftOut(options.paths)
+        input.errorLogsLeftOut = errorLogsLeftOut
     }
 
     /// Whether a file read so far held at least half the origin cap (10,000 origins by

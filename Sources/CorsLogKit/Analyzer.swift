@@ -124,7 +124,7 @@ package struct InputSummary: Sendable {
     package var skippedExamples: [SkippedLine] = []
     /// The inflate backend that decoded the gzip input (nil: none was gzip).
     package var inflate: InflateBackend? = nil
-    /// The error logs in the directories given, not read (`InputSet.errorLogsLeftOut`).
+    /// The error logs in the directories given, not read (`InputSet.Listing`), in byte order.
     package var errorLogsLeftOut: [String] = []
     static let maxExamples = 10
 
@@ -220,14 +220,16 @@ package struct AnalysisError: Error, Sendable, CustomStringConvertible {
 /// count. Only the format detection reads sequentially, until the format is known.
 package enum Analyzer {
     package static func analyze(_ options: AnalysisOptions) throws(AnalysisError) -> Analysis {
-        try run(options, files: InputSet.expand(options.paths).map { FileToRead(path: $0) }).analysis
+        let listing = InputSet.listing(options.paths)
+        return try run(options, files: listing.files.map { FileToRead(path: $0) }, errorLogsLeftOut: listing.errorLogsLeftOut).analysis
     }
 
     /// Reads `files` (already expanded) from where each starts. `onLine` sees every
     /// parsed line too, in order, on this thread (for checks that replay requests; files
     /// are then read one after another, their lines parsed ahead on the other cores);
-    /// `progress` is called about every 64 MiB of decoded input.
-    package static func run(_ options: AnalysisOptions, files: [FileToRead],
+    /// `progress` is called about every 64 MiB of decoded input. `errorLogsLeftOut`: what
+    /// `InputSet.listing` left out, for the report.
+    package static func run(_ options: AnalysisOptions, files: [FileToRead], errorLogsLeftOut: [String] = [],
                             onLine: ((borrowing ParsedFields) -> Void)? = nil,
                             progress: ProgressHandler? = nil) throws(AnalysisError) -> AnalysisRun {
         let cores = options.threads > 0 ? options.threads : ProcessInfo.processInfo.activeProcessorCount
@@ -251,7 +253,7 @@ package enum Analyzer {
 
         // Each file's outcome is folded into the run as soon as it and the files before it
         // are read, so a rotated set of any length holds the evidence of a few files at most.
-        var fold = AnalysisFold(options: options)
+        var fold = AnalysisFold(options: options, errorLogsLeftOut: errorLogsLeftOut)
         // Detection: files one after another, lines held back until enough are seen.
         var held: [FileWork] = []
         var next = 0

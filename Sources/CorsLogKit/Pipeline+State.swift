@@ -22,7 +22,8 @@ extension Pipeline {
         var skipped: UInt64 = 0
         // A state file kept in the log folder is not a log.
         let own = [options.path, options.path + ".lock"].compactMap { FileIdentity.of(path: $0) }
-        for path in InputSet.expand(base.paths) {
+        let listing = InputSet.listing(base.paths)
+        for path in listing.files {
             let identity = FileIdentity.of(path: path)
             if let id = identity, own.contains(where: { $0.device == id.device && $0.inode == id.inode }) { continue }
             var start = LineReader.Start(holdUnterminatedTail: !(identity?.compressed ?? false))
@@ -50,7 +51,7 @@ extension Pipeline {
         analysisOptions.dayCapacity = perDay
         analysisOptions.undatedDay = options.today
         analysisOptions.formatWhenEmpty = state.format ?? FormatInfo(name: "none yet", syntax: .nginx, definition: "")
-        let run = try analyzed(analysisOptions, files: files, progress: progress)
+        let run = try analyzed(analysisOptions, files: files, errorLogsLeftOut: listing.errorLogsLeftOut, progress: progress)
         let readAnything = run.analysis.input.parsed > 0
         let source = run.analysis.evidence.source
         if readAnything, let known = state.source, known != source {

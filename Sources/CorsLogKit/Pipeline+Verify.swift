@@ -57,10 +57,12 @@ extension Pipeline {
         analysisOptions.maxOrigins = Self.verifyTrackedOrigins
         analysisOptions.threads = input.threads
         let verifier = Verifier(policy: policy, options: options)
-        let files = InputSet.expand(analysisOptions.paths).map { FileToRead(path: $0) }
+        let listing = InputSet.listing(analysisOptions.paths)
+        let files = listing.files.map { FileToRead(path: $0) }
         let run: AnalysisRun
         do {
-            run = try Analyzer.run(analysisOptions, files: files, onLine: { verifier.add($0) }, progress: input.progress)
+            run = try Analyzer.run(analysisOptions, files: files, errorLogsLeftOut: listing.errorLogsLeftOut,
+                                   onLine: { verifier.add($0) }, progress: input.progress)
         } catch {
             switch error.kind {
             case .noInput: throw CorsLogError(.noInput, error.description)

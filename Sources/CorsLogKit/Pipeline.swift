@@ -101,15 +101,17 @@ package enum Pipeline {
         if let state = input.state {
             analysis = try runIncremental(analysisOptions, state: state, progress: input.progress)
         } else {
-            let files = InputSet.expand(analysisOptions.paths).map { FileToRead(path: $0) }
-            analysis = try analyzed(analysisOptions, files: files, progress: input.progress).analysis
+            let listing = InputSet.listing(analysisOptions.paths)
+            analysis = try analyzed(analysisOptions, files: listing.files.map { FileToRead(path: $0) },
+                                    errorLogsLeftOut: listing.errorLogsLeftOut, progress: input.progress).analysis
         }
         return (analysis, Inferrer.infer(analysis.evidence, options: options, psl: psl))
     }
 
     /// `Analyzer.run` with its errors as corslog's.
-    static func analyzed(_ options: AnalysisOptions, files: [FileToRead], progress: ProgressHandler?) throws(CorsLogError) -> AnalysisRun {
-        do { return try Analyzer.run(options, files: files, progress: progress) } catch {
+    static func analyzed(_ options: AnalysisOptions, files: [FileToRead], errorLogsLeftOut: [String],
+                         progress: ProgressHandler?) throws(CorsLogError) -> AnalysisRun {
+        do { return try Analyzer.run(options, files: files, errorLogsLeftOut: errorLogsLeftOut, progress: progress) } catch {
             switch error.kind {
             case .noInput: throw CorsLogError(.noInput, error.description)
             case .noLineParsed, .formatNotDetected: throw CorsLogError(.dataError, error.description)

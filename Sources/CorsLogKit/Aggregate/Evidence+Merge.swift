@@ -29,7 +29,7 @@ extension Evidence {
         // The first in byte order of both sides' examples: the same whatever the order of the merge.
         if !other.otherMethodExamples.isEmpty {
             otherMethodExamples = Array(Set(otherMethodExamples + other.otherMethodExamples)
-                .sorted { Array($0.utf8).lexicographicallyPrecedes($1.utf8) }.prefix(Self.maxOtherMethodExamples))
+                .sortedByBytes().prefix(Self.maxOtherMethodExamples))
         }
         originCap.capacity = max(originCap.capacity, other.originCap.capacity, capacity)
         originCap.prunes += other.originCap.prunes

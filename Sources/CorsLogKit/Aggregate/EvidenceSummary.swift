@@ -118,7 +118,7 @@ package struct EvidenceSummary: Sendable {
             }
             evidence!.merge(s.evidence, capacity: capacity)
             input.files += s.input.files
-            input.errorLogsLeftOut += s.input.errorLogsLeftOut
+            input.errorLogsLeftOut = (input.errorLogsLeftOut + s.input.errorLogsLeftOut).sortedByBytes()
             for e in s.input.skippedExamples where input.skippedExamples.count < InputSummary.maxExamples {
                 input.skippedExamples.append(e)
             }

@@ -185,7 +185,7 @@ package enum Inferrer {
             inference.credentialsNotLogged = allowed.reduce(0) { $0 + $1.stats.allowOriginAnswers.echoed }
         }
         if inference.otherMethodRequests > 0 {
-            inference.otherMethodExamples = evidence.otherMethodExamples.sorted { Array($0.utf8).lexicographicallyPrecedes($1.utf8) }
+            inference.otherMethodExamples = evidence.otherMethodExamples.sortedByBytes()
         }
         return inference
     }

@@ -8,17 +8,19 @@ package enum InputSet {
     /// sets keep the order in which they first appear; unrelated files keep command-line order.
     /// A path that does not exist is kept (read() will report cannotOpen), so one bad path never stops the others.
     /// A path named twice (also through its directory) is read once. A directory's error
-    /// logs (`isErrorLogName`) are left out: see `errorLogsLeftOut`.
+    /// logs (`isErrorLogName`) are left out: see `listing`.
     package static func expand(_ paths: [String]) -> [String] {
         listing(paths).files
     }
 
-    /// The error logs the directories among `paths` hold, which `expand` leaves out (sorted):
-    /// `/var/log/nginx/` holds `error.log` beside `access.log`, and its lines are no
-    /// access log's (an error log that sorts first would even fail format detection). A file
-    /// named on the command line is always read.
-    package static func errorLogsLeftOut(_ paths: [String]) -> [String] {
-        listing(paths).errorLogs.sorted { Array($0.utf8).lexicographicallyPrecedes($1.utf8) }
+    /// What `expand` gives, and the error logs the directories among `paths` hold, which it
+    /// leaves out: `/var/log/nginx/` holds `error.log` beside `access.log`, and its lines are
+    /// no access log's (an error log that sorts first would even fail format detection). A
+    /// file named on the command line is always read.
+    package struct Listing: Sendable {
+        package var files: [String]
+        /// In byte order.
+        package var errorLogsLeftOut: [String]
     }
 
     /// Whether a file name is an error log's: its logrotate base, split at every byte that
@@ -30,7 +32,8 @@ package enum InputSet {
         return words.contains { $0 == "error" || $0 == "errors" }
     }
 
-    private static func listing(_ paths: [String]) -> (files: [String], errorLogs: [String]) {
+    /// Each directory among `paths` listed once (see `Listing`).
+    package static func listing(_ paths: [String]) -> Listing {
         var expanded: [String] = []
         var errorLogs: [String] = []
         var seen = Set<String>()
@@ -47,7 +50,7 @@ package enum InputSet {
                 continue
             }
             let prefix = path.hasSuffix("/") ? path : path + "/"
-            for name in names.sorted(by: { Array($0.utf8).lexicographicallyPrecedes($1.utf8) })
+            for name in names.sortedByBytes()
             where !name.hasPrefix(".") && isRegularFile(prefix + name) {
                 if isErrorLogName(name) {
                     errorLogs.append(prefix + name)
@@ -57,7 +60,7 @@ package enum InputSet {
             }
         }
         // A file named itself as well as through its directory is read, so not left out.
-        return (logrotateOrder(expanded), errorLogs.filter { !seen.contains($0) })
+        return Listing(files: logrotateOrder(expanded), errorLogsLeftOut: errorLogs.filter { !seen.contains($0) }.sortedByBytes())
     }
 
     /// The same ordering for plain names (pure function, for tests).

@@ -240,8 +240,7 @@ package struct JSONReport: Encodable, Sendable {
             lines: inp.lines, parsed: inp.parsed, skipped: inp.skipped, blank: inp.blank,
             skippedExamples: inp.skippedExamples.map { Skipped(file: $0.file, line: $0.line, reason: $0.reason) },
             inflate: inp.inflate?.rawValue,
-            errorLogsNotRead: inp.errorLogsLeftOut.isEmpty ? nil
-                : inp.errorLogsLeftOut.sorted { Array($0.utf8).lexicographicallyPrecedes($1.utf8) },
+            errorLogsNotRead: inp.errorLogsLeftOut.isEmpty ? nil : inp.errorLogsLeftOut,
             firstSeen: e.firstSeen.map(Timestamp.iso8601), lastSeen: e.lastSeen.map(Timestamp.iso8601),
             state: analysis.incremental.map(StateEntry.init))
         traffic = Traffic(linesWithoutOrigin: e.linesWithoutOrigin, sameOriginRequests: e.sameOriginRequests,

@@ -110,7 +110,7 @@ enum ReportText {
 
     /// The error logs `InputSet` left out of the directories given, or nil when none were.
     static func errorLogsLine(_ input: InputSummary) -> String? {
-        let left = input.errorLogsLeftOut.sorted { Array($0.utf8).lexicographicallyPrecedes($1.utf8) }
+        let left = input.errorLogsLeftOut
         guard !left.isEmpty else { return nil }
         let shown = left.prefix(5).joined(separator: ", ") + (left.count > 5 ? " and \(count(left.count - 5)) more" : "")
         return "Not read: \(shown) (error logs, by their names; name such a file to read it)"

@@ -54,8 +54,8 @@ import Testing
         let expanded = InputSet.expand([missing, d, "-", d + "/error.log"])
         #expect(expanded == [missing, "\(d)/access.log.2.gz", "\(d)/access.log.1", "\(d)/access.log",
                              "\(d)/linked.log", "-", "\(d)/error.log"])
-        #expect(InputSet.errorLogsLeftOut([missing, d, "-", d + "/error.log"]).isEmpty)
-        #expect(InputSet.errorLogsLeftOut([d]) == ["\(d)/error.log"])
+        #expect(InputSet.listing([missing, d, "-", d + "/error.log"]).errorLogsLeftOut.isEmpty)
+        #expect(InputSet.listing([d]).errorLogsLeftOut == ["\(d)/error.log"])
         // A trailing slash gives the same paths.
         #expect(InputSet.expand([d + "/"]).first == "\(d)/access.log.2.gz")
     }
@@ -79,7 +79,7 @@ import Testing
         }
         let d = dir.path
         #expect(InputSet.expand([d]) == ["\(d)/access.log", "\(d)/api.access.log"])
-        #expect(InputSet.errorLogsLeftOut([d]) == ["\(d)/api-error.log", "\(d)/error.log", "\(d)/error.log.1"])
+        #expect(InputSet.listing([d]).errorLogsLeftOut == ["\(d)/api-error.log", "\(d)/error.log", "\(d)/error.log.1"])
         #expect(InputSet.expand([d + "/error.log"]) == ["\(d)/error.log"], "a file named itself is read")
     }
 
