@@ -439,7 +439,7 @@ struct FileWork {
             requestHeadersField: AnswerField(format, .requestHeadersHeader),
             hasHostField: format.fields.contains(.host),
             allowOriginField: AnswerField(format),
-            hasCredentialsField: format.syntax == .json || format.fields.contains(.allowCredentials), cacheEntries: cacheEntries)
+            credentialsField: AnswerField(format, .allowCredentials), cacheEntries: cacheEntries)
     }
 
     private mutating func setUp(_ format: LogFormat) {

@@ -43,7 +43,7 @@ enum LineParserFuzz {
                 hasRequestMethodField: format.fields.contains(.requestMethodHeader),
                 requestHeadersField: AnswerField(format, .requestHeadersHeader), hasHostField: format.fields.contains(.host),
                 allowOriginField: AnswerField(format),
-                hasCredentialsField: format.syntax == .json || format.fields.contains(.allowCredentials), cacheEntries: 8)
+                credentialsField: AnswerField(format, .allowCredentials), cacheEntries: 8)
             for line in lines {
                 let slice = ByteSlice(line.assumingMemoryBound(to: UInt8.self))
                 var full: [[UInt8]]? = nil, taken: [[UInt8]]? = nil

@@ -28,9 +28,9 @@ package struct EvidenceCollector {
     /// counted in `Evidence.preflightsWithoutRequestHeaders`; JSON lines (`.whenPresent`, a
     /// missing key reads as empty) count them there unless one preflight has the header.
     private let requestHeadersField: AnswerField
-    /// Whether the format logs the response's Access-Control-Allow-Credentials (else answers
-    /// are counted in `Evidence.answersWithoutCredentials`).
-    private let hasCredentialsField: Bool
+    /// Whether the format logs the response's Access-Control-Allow-Credentials (when `.absent`,
+    /// answers are counted in `Evidence.answersWithoutCredentials`).
+    private let credentialsField: AnswerField
     private let hasHostField: Bool
     private let allowOriginField: AnswerField
 
@@ -60,7 +60,7 @@ package struct EvidenceCollector {
     /// cache empties itself (small in the fuzz targets, which make one collector per input).
     package init(source: OriginSource, sites: [Origin], protected: [Origin] = [],
                  capacity: Int = 20_000, hasRequestMethodField: Bool, requestHeadersField: AnswerField = .logged,
-                 hasHostField: Bool, allowOriginField: AnswerField = .absent, hasCredentialsField: Bool = true,
+                 hasHostField: Bool, allowOriginField: AnswerField = .absent, credentialsField: AnswerField = .logged,
                  cacheEntries: Int = 1 << 15) {
         self.cache = ByteKeyTable(maxEntries: cacheEntries, maxArenaBytes: min(cacheEntries * 128, 4 << 20))
         self.headerListCache = ByteKeyTable(maxEntries: min(cacheEntries, 4096), maxArenaBytes: min(cacheEntries * 16, 1 << 20))
@@ -70,7 +70,7 @@ package struct EvidenceCollector {
         self.capacity = max(capacity, 16)
         self.hasRequestMethodField = hasRequestMethodField
         self.requestHeadersField = requestHeadersField
-        self.hasCredentialsField = hasCredentialsField
+        self.credentialsField = credentialsField
         self.hasHostField = hasHostField
         self.allowOriginField = allowOriginField
         self.evidence = Evidence(source: source)
@@ -100,8 +100,8 @@ package struct EvidenceCollector {
         }
         if code == Self.nullCode {
             noteAnswerField(f)
-            let (preflight, _, _) = Self.record(f, into: &evidence.null, hasRequestMethodField: hasRequestMethodField, echoOf: raw)
-            if preflight && requestHeadersField != .logged { notePreflightHeaders(f) }
+            let recorded = Self.record(f, into: &evidence.null, hasRequestMethodField: hasRequestMethodField, echoOf: raw)
+            if recorded.preflight && requestHeadersField != .logged { notePreflightHeaders(f.requestHeadersHeader) }
             return
         }
         if code <= Self.invalidBase {
@@ -118,13 +118,12 @@ package struct EvidenceCollector {
             return
         }
         noteAnswerField(f)
-        let others = table[at: i].otherMethods
-        let (preflight, day, client) = Self.record(f, into: &table[at: i], hasRequestMethodField: hasRequestMethodField, echoOf: raw)
-        if table[at: i].otherMethods != others && evidence.otherMethodExamples.count < Evidence.maxOtherMethodExamples {
+        let (preflight, day, client, otherMethod) = Self.record(f, into: &table[at: i], hasRequestMethodField: hasRequestMethodField, echoOf: raw)
+        if otherMethod && evidence.otherMethodExamples.count < Evidence.maxOtherMethodExamples {
             let text = TopValues.displayText(preflight ? f.requestMethodHeader : f.method)
             if !text.isEmpty && !evidence.otherMethodExamples.contains(text) { evidence.otherMethodExamples.append(text) }
         }
-        if preflight && requestHeadersField != .logged { notePreflightHeaders(f) }
+        if preflight && requestHeadersField != .logged { notePreflightHeaders(f.requestHeadersHeader) }
         if preflight && !f.requestHeadersHeader.isEmpty {
             let hash = f.precomputed?.requestHeadersHash ?? f.requestHeadersHeader.tableHash
             noteRequestedHeaders(f.requestHeadersHeader, hash: hash, client: client, day: day, into: i)
@@ -132,12 +131,12 @@ package struct EvidenceCollector {
     }
 
     /// A preflight of a format that may not log Access-Control-Request-Headers (see `requestHeadersField`).
-    private mutating func notePreflightHeaders(_ f: ParsedFields) {
+    private mutating func notePreflightHeaders(_ requestHeaders: ByteSlice) {
         if requestHeadersField == .absent {
             evidence.preflightsOfFormatsWithoutRequestHeaders += 1
         } else {
             evidence.keyedPreflights += 1
-            if !f.requestHeadersHeader.isEmpty { evidence.requestHeadersKeySeen = true }
+            if !requestHeaders.isEmpty { evidence.requestHeadersKeySeen = true }
         }
     }
 
@@ -291,9 +290,12 @@ package struct EvidenceCollector {
         return true
     }
 
-    /// Counts one request; returns whether it was a preflight, its day and the client's hash.
+    /// Counts one request; returns whether it was a preflight, its day, the client's hash and
+    /// whether its method (or requested method) was counted in `otherMethods`.
     private static func record(_ f: ParsedFields, into s: inout OriginStats,
-                               hasRequestMethodField: Bool, echoOf raw: ByteSlice) -> (preflight: Bool, day: Int32, client: UInt64) {
+                               hasRequestMethodField: Bool, echoOf raw: ByteSlice)
+        -> (preflight: Bool, day: Int32, client: UInt64, otherMethod: Bool) {
+        var otherMethod = false
         // Each value below comes from the parse thread when it worked it out (`precompute`).
         let p = f.precomputed
         s.requests += 1
@@ -313,12 +315,14 @@ package struct EvidenceCollector {
                 s.methodTable.note(m, preflight: true, day: day, client: client)
             } else if !f.requestMethodHeader.isEmpty {
                 s.otherMethods += 1
+                otherMethod = true
             }
             // Requested headers are counted by the caller, through a cache of parsed lists.
         } else if let method {
             s.methodTable.note(method, preflight: false, day: day, client: client)
         } else {
             s.otherMethods += 1
+            otherMethod = true
         }
 
         if !f.uri.isEmpty {
@@ -328,7 +332,7 @@ package struct EvidenceCollector {
         let credentials = f.allowCredentials.equalsIgnoringASCIICase("true")
         s.allowOriginAnswers.note(f.allowOrigin, origin: raw, credentials: credentials)
         if credentials { s.credentialedResponses += 1 }
-        return (isPreflight, day, client)
+        return (isPreflight, day, client, otherMethod)
     }
 
     /// Counts a cross-origin request whose response's CORS headers the log records
@@ -339,7 +343,7 @@ package struct EvidenceCollector {
         case .absent: break
         case .logged:
             evidence.answeredRequests += 1
-            if !hasCredentialsField { evidence.answersWithoutCredentials += 1 }
+            if credentialsField == .absent { evidence.answersWithoutCredentials += 1 }
         case .whenPresent:
             if !f.allowOrigin.isEmpty || !f.allowCredentials.isEmpty { evidence.answeredRequests += 1 }
         }
