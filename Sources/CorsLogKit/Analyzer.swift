@@ -439,7 +439,8 @@ struct FileWork {
             requestHeadersField: AnswerField(format, .requestHeadersHeader),
             hasHostField: format.fields.contains(.host),
             allowOriginField: AnswerField(format),
-            credentialsField: AnswerField(format, .allowCredentials), cacheEntries: cacheEntries)
+            credentialsField: AnswerField(format, .allowCredentials),
+            logsOrigins: format.fields.contains(.origin) || format.fields.contains(.referer), cacheEntries: cacheEntries)
     }
 
     private mutating func setUp(_ format: LogFormat) {

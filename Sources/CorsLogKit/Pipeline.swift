@@ -147,10 +147,21 @@ package enum Pipeline {
     /// `propose`'s output before it is pasted).
     package static func proposalWarnings(_ inference: Inference) -> [String] {
         var out: [String] = []
+        if inference.linesWithoutOriginField > 0 {
+            out.append("\(ReportText.count(inference.linesWithoutOriginField, "line")) were read with a format that records neither "
+                + "Origin nor Referer: their cross-origin requests are not counted")
+        }
         if inference.requestHeadersNotLogged > 0 { out.append("headers " + ReportText.proposalHeaders(inference)) }
         if let other = ReportText.otherMethodsLine(inference) { out.append(other) }
         if inference.credentialsNotLogged > 0 { out.append("credentials " + ReportText.proposalCredentials(inference)) }
         return out
+    }
+
+    /// Stops what would act on a proposal — `propose`, `check`, `verify`, `--write-policy` —
+    /// when no line could show an origin (`Evidence.originsNotLogged`): an empty allowlist
+    /// made from such a log would refuse every page that uses the API.
+    package static func requireOrigins(_ analysis: Analysis) throws(CorsLogError) {
+        if analysis.evidence.originsNotLogged { throw CorsLogError(.dataError, ReportText.originsNotLoggedError(analysis)) }
     }
 
     /// The exit status once the report is written.
@@ -282,6 +293,7 @@ extension Pipeline {
         var input = input
         input.protectedOrigins += policy.namedRules.flatMap(\.rule.origins)
         var (analysis, inference) = try run(input, spec)
+        try requireOrigins(analysis)
         if sitesFromPolicy { inference.siteSource = .policy }
         var options = options
         options.minClients = spec.minClients

@@ -18,6 +18,7 @@ struct Propose: ParsableCommand {
     func run() throws {
         let (analysis, inferred, text) = try runReporting { () throws(CorsLogError) in
             let (analysis, result) = try Pipeline.run(input.spec, inference.spec)
+            try Pipeline.requireOrigins(analysis)
             let policy = Policy(proposal: result.proposal, site: result.sites)
             return (analysis, result, try Pipeline.render(policy, target: render.target, context: Pipeline.context(analysis),
                                                           standalone: try render.standaloneOptions()))

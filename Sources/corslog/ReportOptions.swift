@@ -21,6 +21,7 @@ struct ReportOptions: ParsableArguments {
         let (a, result) = try runReporting { () throws(CorsLogError) in
             let (a, result) = try analysis()
             if let writePolicy {
+                try Pipeline.requireOrigins(a)
                 try Pipeline.write(PolicyFile.write(result, context: Pipeline.context(a)), to: writePolicy)
             }
             if let summaryOut { try AtomicFile.write(summaryOut) { try EvidenceSummary(a).encodedPieces($0) } }

@@ -15,6 +15,7 @@ extension Evidence: Codable {
     private enum CodingKeys: String, CodingKey {
         case source, origins, null, invalid, hosts
         case linesWithoutOrigin = "lines_without_origin"
+        case linesOfFormatsWithoutOrigins = "lines_without_origin_field"
         case sameOriginRequests = "same_origin_requests"
         case answeredRequests = "answered_requests"
         case preflightsOfFormatsWithoutRequestHeaders = "preflights_without_request_headers"
@@ -57,6 +58,7 @@ extension Evidence: Codable {
         try c.encode(invalid, forKey: .invalid)
         try c.encode(hosts, forKey: .hosts)
         try c.encode(linesWithoutOrigin, forKey: .linesWithoutOrigin)
+        if linesOfFormatsWithoutOrigins > 0 { try c.encode(linesOfFormatsWithoutOrigins, forKey: .linesOfFormatsWithoutOrigins) }
         try c.encode(sameOriginRequests, forKey: .sameOriginRequests)
         try c.encode(answeredRequests, forKey: .answeredRequests)
         if preflightsOfFormatsWithoutRequestHeaders > 0 {
@@ -84,6 +86,12 @@ extension Evidence: Codable {
         invalid = try c.decode(InvalidOrigins.self, forKey: .invalid)
         hosts = try c.decode(TopValues.self, forKey: .hosts)
         linesWithoutOrigin = try c.decode(Count.self, forKey: .linesWithoutOrigin).value
+        // Written only when not 0 (and absent from files of corslog before it counted them).
+        linesOfFormatsWithoutOrigins = try c.decodeIfPresent(Count.self, forKey: .linesOfFormatsWithoutOrigins)?.value ?? 0
+        guard linesOfFormatsWithoutOrigins <= linesWithoutOrigin else {
+            throw DecodingError.dataCorruptedError(forKey: .linesOfFormatsWithoutOrigins, in: c,
+                                                   debugDescription: "more lines without an origin field than lines without origin")
+        }
         sameOriginRequests = try c.decode(Count.self, forKey: .sameOriginRequests).value
         // Absent from files written before the policy audit.
         answeredRequests = try c.decodeIfPresent(Count.self, forKey: .answeredRequests)?.value ?? 0

@@ -20,6 +20,7 @@ extension Evidence {
         invalid.merge(other.invalid)
         hosts.merge(other.hosts)
         linesWithoutOrigin += other.linesWithoutOrigin
+        linesOfFormatsWithoutOrigins += other.linesOfFormatsWithoutOrigins
         sameOriginRequests += other.sameOriginRequests
         answeredRequests += other.answeredRequests
         preflightsOfFormatsWithoutRequestHeaders += other.preflightsOfFormatsWithoutRequestHeaders

@@ -19,6 +19,15 @@ package struct Evidence: Sendable {
     package var invalid = InvalidOrigins()
     /// Parsed lines with no Origin (or, in referer mode, no usable Referer).
     package var linesWithoutOrigin = 0
+    /// Of `linesWithoutOrigin`, those read with a format that records neither Origin nor
+    /// Referer (`common`, say): no cross-origin request can be seen in them.
+    package var linesOfFormatsWithoutOrigins = 0
+    /// Whether no line could show an origin: every line was read with a format that records
+    /// neither Origin nor Referer. Nothing can be proposed or checked from such evidence.
+    package var originsNotLogged: Bool {
+        linesOfFormatsWithoutOrigins > 0 && linesOfFormatsWithoutOrigins == linesWithoutOrigin
+            && origins.isEmpty && null.requests == 0 && invalid.requests == 0 && sameOriginRequests == 0
+    }
     /// Requests whose origin equals the site (or the logged host).
     package var sameOriginRequests = 0
     /// Cross-origin requests whose response's `Access-Control-Allow-Origin` the

@@ -30,7 +30,7 @@ package enum DriftCheck {
             guard let o = v.origin, allowingRules(o).isEmpty else { continue }
             let s = v.stats
             var f = Finding(kind: .newOrigin, subject: .origin(o), code: "not-in-policy",
-                            detail: "\(ReportText.count(s.requests)) requests" + (s.lastSeen.map { ", last seen \(Timestamp.day($0))" } ?? "")
+                            detail: ReportText.count(s.requests, "request") + (s.lastSeen.map { ", last seen \(Timestamp.day($0))" } ?? "")
                                 + "; " + ReportText.headline(v) + "; the policy does not allow it, so browsers refuse its pages")
             f.requests = s.requests
             f.preflights = s.preflights
@@ -183,11 +183,11 @@ package enum DriftCheck {
             var f: Finding
             if let r = v.reasons.first(where: { $0.code == .lookalike }) {
                 f = Finding(kind: .suspicious, subject: .origin(o), code: "lookalike",
-                            detail: "\(ReportText.count(s.requests)) requests from \(ReportText.count(s.clients.count)) client\(s.clients.count == 1 ? "" : "s"); lookalike: \(r.detail)" + (allowingRules(o).isEmpty ? "" : "; the policy allows it: remove it"))
+                            detail: "\(ReportText.count(s.requests, "request")) from \(ReportText.count(s.clients.count, "client")); lookalike: \(r.detail)" + (allowingRules(o).isEmpty ? "" : "; the policy allows it: remove it"))
             } else if s.clients.count <= hammerClients && s.requests >= hammerRequests
                         && !v.reasons.contains(where: { $0.code == .developmentOrigin }) {
                 f = Finding(kind: .suspicious, subject: .origin(o), code: "one-client",
-                            detail: "\(ReportText.count(s.requests)) requests from \(s.clients.count) client: a script or scanner sending this Origin, not pages people use")
+                            detail: "\(ReportText.count(s.requests, "request")) from \(s.clients.count) client: a script or scanner sending this Origin, not pages people use")
             } else {
                 continue
             }

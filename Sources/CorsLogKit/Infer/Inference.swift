@@ -86,4 +86,10 @@ package struct Inference: Sendable {
     /// records Access-Control-Allow-Origin but not -Credentials, while the proposal says no
     /// credentials: whether those answers allowed credentials is unknown. 0: known.
     package var credentialsNotLogged = 0
+    /// Lines read with a format that records neither Origin nor Referer
+    /// (`Evidence.linesOfFormatsWithoutOrigins`): their cross-origin requests are not counted.
+    package var linesWithoutOriginField = 0
+    /// Whether no line could show an origin (`Evidence.originsNotLogged`): the proposal is
+    /// then unknown, not "none", and `propose`, `check` and `verify` refuse to go on.
+    package var originsNotLogged = false
 }

@@ -91,7 +91,7 @@ package enum Inferrer {
             let firstParty: Bool? = sites.isEmpty ? nil : classifier.isFirstParty(origin)
             if !reasons.contains(where: { $0.code.decision != .allow }) {
                 reasons.append(Reason(.enoughEvidence,
-                    "seen from \(clients) clients" + (hasTime ? " on \(stats.days.count) days" : "")))
+                    "seen from \(ReportText.count(clients, "client"))" + (hasTime ? " on \(ReportText.count(stats.days.count, "day"))" : "")))
                 if firstParty == false {
                     let domain = psl.registrableDomain(of: origin.host) ?? origin.host
                     reasons.append(Reason(.thirdParty,
@@ -184,6 +184,8 @@ package enum Inferrer {
         if !credentials && evidence.answersWithoutCredentials > 0 {
             inference.credentialsNotLogged = allowed.reduce(0) { $0 + $1.stats.allowOriginAnswers.echoed }
         }
+        inference.linesWithoutOriginField = evidence.linesOfFormatsWithoutOrigins
+        inference.originsNotLogged = evidence.originsNotLogged
         if inference.otherMethodRequests > 0 {
             inference.otherMethodExamples = evidence.otherMethodExamples.sortedByBytes()
         }

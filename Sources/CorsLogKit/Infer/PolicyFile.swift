@@ -85,7 +85,7 @@ package enum PolicyFile {
     /// "41 clients, 7 days, 2,791 requests, last seen 2025-11-07; third-party (partner.example): confirm"
     static func evidence(_ v: OriginVerdict) -> String {
         let s = v.stats
-        var text = "\(ReportText.count(s.clients.count)) clients, \(s.days.count) days, \(ReportText.count(s.requests)) requests"
+        var text = "\(ReportText.count(s.clients.count, "client")), \(ReportText.count(s.days.count, "day")), \(ReportText.count(s.requests, "request"))"
         if let last = s.lastSeen { text += ", last seen \(Timestamp.day(last))" }
         if v.reasons.contains(where: { $0.code == .thirdParty }) { text += "; third-party: confirm" }
         if v.reasons.contains(where: { $0.code == .trusted }) { text += "; trusted by a person" }

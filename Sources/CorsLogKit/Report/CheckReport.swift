@@ -114,8 +114,8 @@ package struct CheckReport: Sendable {
         var out: [String] = []
         out.append("corslog \(CorsLogVersion.current) check: policy \(policyPath); \(ReportText.siteLine(inference))")
         out.append("")
-        out.append("Input: \(ReportText.count(a.input.files.count)) file\(a.input.files.count == 1 ? "" : "s"), "
-            + "\(ReportText.count(a.input.lines)) lines: \(ReportText.count(a.input.parsed)) parsed, "
+        out.append("Input: \(ReportText.count(a.input.files.count, "file")), "
+            + "\(ReportText.count(a.input.lines, "line")): \(ReportText.count(a.input.parsed)) parsed, "
             + "\(ReportText.count(a.input.skipped)) skipped, \(ReportText.count(a.input.blank)) blank; \(ReportText.formatLine(a))")
         if let left = ReportText.errorLogsLine(a.input) { out.append(left) }
         if let period = ReportText.period(a.evidence) { out.append("Period: \(period)") }
@@ -153,7 +153,7 @@ package struct CheckReport: Sendable {
         out.append("")
         out.append("- Policy: `\(cell(policyPath))`")
         out.append("- \(ReportText.siteLine(inference).prefix(1).uppercased() + ReportText.siteLine(inference).dropFirst())")
-        out.append("- Input: \(a.input.files.count) file(s), \(ReportText.count(a.input.lines)) lines, "
+        out.append("- Input: \(ReportText.count(a.input.files.count, "file")), \(ReportText.count(a.input.lines, "line")), "
             + "\(ReportText.count(a.input.parsed)) parsed, \(ReportText.count(a.input.skipped)) skipped; \(ReportText.formatLine(a))")
         if let period = ReportText.period(a.evidence) { out.append("- Period: \(period)") }
         if let state = ReportText.stateLine(a) { out.append("- \(state)") }

@@ -20,16 +20,20 @@ package enum HTMLReport: LineWrittenReport {
         // The input account, as the text report gives it.
         line(section("input", "Input"))
         var facts: [String] = []
-        facts.append("\(ReportText.count(a.input.files.count)) file\(a.input.files.count == 1 ? "" : "s"), "
-            + "\(ReportText.count(a.input.lines)) lines: \(ReportText.count(a.input.parsed)) parsed, "
+        facts.append("\(ReportText.count(a.input.files.count, "file")), "
+            + "\(ReportText.count(a.input.lines, "line")): \(ReportText.count(a.input.parsed)) parsed, "
             + "\(ReportText.count(a.input.skipped)) skipped, \(ReportText.count(a.input.blank)) blank; \(ReportText.formatLine(a))")
         if let period = ReportText.period(e) { facts.append("Period: \(period)") }
         if let state = ReportText.stateLine(a) { facts.append(state) }
-        facts.append("Traffic: \(ReportText.count(e.crossOriginRequests)) cross-origin requests "
-            + "from \(ReportText.count(e.origins.values.reduce(0) { $0 + ($1.requests > 0 ? 1 : 0) })) origins"
-            + " (\(ReportText.count(e.null.requests)) with Origin null, \(ReportText.count(e.invalid.requests)) with an invalid origin); "
-            + "\(ReportText.count(e.sameOriginRequests)) same-origin; \(ReportText.count(e.linesWithoutOrigin)) without "
-            + (e.source == .referer ? "a Referer origin" : "Origin"))
+        if e.originsNotLogged {
+            facts.append("Traffic: " + ReportText.originsNotLoggedTraffic)
+        } else {
+            facts.append("Traffic: \(ReportText.count(e.crossOriginRequests, "cross-origin request")) "
+                + "from \(ReportText.count(e.origins.values.reduce(0) { $0 + ($1.requests > 0 ? 1 : 0) }, "origin"))"
+                + " (\(ReportText.count(e.null.requests)) with Origin null, \(ReportText.count(e.invalid.requests)) with an invalid origin); "
+                + "\(ReportText.count(e.sameOriginRequests)) same-origin; \(ReportText.count(e.linesWithoutOrigin)) without "
+                + (e.source == .referer ? "a Referer origin" : "Origin"))
+        }
         if e.originCap.reached {
             facts.append("Origin cap reached: \(ReportText.count(e.originCap.distinctOrigins.count)) distinct origins (estimated) "
                 + "for \(ReportText.count(e.originCap.capacity)) tracked; \(ReportText.count(e.originCap.evictedOrigins)) "
@@ -81,7 +85,7 @@ package enum HTMLReport: LineWrittenReport {
         let ordered = ReportText.forPeopleOrder(inf.verdicts).lazy.map { inf.verdicts[$0] }
         let hasInvalid = !e.invalid.examples.isEmpty || e.invalid.requests > 0
         if ordered.isEmpty && !hasInvalid {
-            line("<p>No cross-origin traffic found.</p>")
+            line(e.originsNotLogged ? "<p>No origin can be seen in this log.</p>" : "<p>No cross-origin traffic found.</p>")
         } else {
             let numeric: Set<Int> = [2, 3, 4, 5]
             let caption = "Every origin the logs show: allow, review, deny; then most requests first"
@@ -121,7 +125,7 @@ package enum HTMLReport: LineWrittenReport {
         let p = inf.proposal
         let held = inf.heldMethods.map { "method \($0.name) (\($0.clients) client\($0.clients == 1 ? "" : "s"))" }
             + inf.heldHeaders.map { "header \($0.name) (\($0.clients) client\($0.clients == 1 ? "" : "s"))" }
-        var terms: [(String, String)] = [
+        var terms: [(String, String)] = inf.originsNotLogged ? [("Origins", escape(ReportText.originsNotLoggedProposal))] : [
             ("Origins", p.origins.isEmpty ? "none" : p.origins.map { code($0.serialized) }.joined(separator: ", ")),
             ("Methods", escape(ReportText.names(p.methods.map(\.rawValue)) + "  (GET, HEAD and POST need no permission)")),
             ("Headers", escape(ReportText.proposalHeaders(inf))),

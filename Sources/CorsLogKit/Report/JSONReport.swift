@@ -77,6 +77,9 @@ package struct JSONReport: Encodable, Sendable {
         var crossOriginRequests: Int
         var nullOriginRequests: Int
         var invalidOriginRequests: Int
+        /// Lines read with a format that records neither Origin nor Referer: their
+        /// cross-origin requests are not counted (0 when every format records one).
+        var linesWithoutOriginField: Int
     }
     package struct Invalid: Codable, Sendable {
         var requests: Int
@@ -144,6 +147,9 @@ package struct JSONReport: Encodable, Sendable {
         /// Echoed answers to allowed origins logged without Access-Control-Allow-Credentials
         /// while `credentials` is false: it may be wrong (0: known).
         var credentialsNotLogged: Int
+        /// No line could show an origin (the format records neither Origin nor Referer):
+        /// the empty lists mean "unknown", not "none".
+        var originsNotLogged: Bool
         var maxAge: Int
         var credentials: Bool
         var heldMethods: [HeldName]
@@ -245,7 +251,7 @@ package struct JSONReport: Encodable, Sendable {
             state: analysis.incremental.map(StateEntry.init))
         traffic = Traffic(linesWithoutOrigin: e.linesWithoutOrigin, sameOriginRequests: e.sameOriginRequests,
                           crossOriginRequests: e.crossOriginRequests, nullOriginRequests: e.null.requests,
-                          invalidOriginRequests: e.invalid.requests)
+                          invalidOriginRequests: e.invalid.requests, linesWithoutOriginField: e.linesOfFormatsWithoutOrigins)
         invalidOrigins = Invalid(
             requests: e.invalid.requests,
             byReason: Dictionary(uniqueKeysWithValues: e.invalid.byReason.map { (ReportText.kebab($0.key.rawValue), $0.value) }),
@@ -258,7 +264,7 @@ package struct JSONReport: Encodable, Sendable {
         proposal = ProposalEntry(origins: p.origins.map(\.serialized), methods: p.methods.map(\.rawValue),
                                  headers: p.headers.map(\.name), headersNotLogged: inference.requestHeadersNotLogged,
                                  otherMethods: inference.otherMethodRequests, otherMethodExamples: inference.otherMethodExamples,
-                                 credentialsNotLogged: inference.credentialsNotLogged,
+                                 credentialsNotLogged: inference.credentialsNotLogged, originsNotLogged: inference.originsNotLogged,
                                  maxAge: p.maxAge, credentials: p.credentials,
                                  heldMethods: inference.heldMethods, heldHeaders: inference.heldHeaders)
         let b = inference.breakage

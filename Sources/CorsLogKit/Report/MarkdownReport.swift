@@ -6,13 +6,17 @@ package enum MarkdownReport: LineWrittenReport {
         line("# corslog report")
         line("")
         line("- \(ReportText.siteLine(inf).prefix(1).uppercased() + ReportText.siteLine(inf).dropFirst())")
-        line("- Input: \(a.input.files.count) file(s), \(ReportText.count(a.input.lines)) lines, "
+        line("- Input: \(ReportText.count(a.input.files.count, "file")), \(ReportText.count(a.input.lines, "line")), "
             + "\(ReportText.count(a.input.parsed)) parsed, \(ReportText.count(a.input.skipped)) skipped; \(ReportText.formatLine(a))")
         if let left = ReportText.errorLogsLine(a.input) { line("- \(cell(left))") }
         if let period = ReportText.period(e) { line("- Period: \(period)") }
         if let state = ReportText.stateLine(a) { line("- \(state)") }
-        line("- Cross-origin requests: \(ReportText.count(e.crossOriginRequests)); same-origin: "
-            + "\(ReportText.count(e.sameOriginRequests)); null: \(ReportText.count(e.null.requests)); invalid: \(ReportText.count(e.invalid.requests))")
+        if e.originsNotLogged {
+            line("- Cross-origin requests: \(cell(ReportText.originsNotLoggedTraffic))")
+        } else {
+            line("- Cross-origin requests: \(ReportText.count(e.crossOriginRequests)); same-origin: "
+                + "\(ReportText.count(e.sameOriginRequests)); null: \(ReportText.count(e.null.requests)); invalid: \(ReportText.count(e.invalid.requests))")
+        }
         for err in a.input.errors { line("- **Input error:** \(cell(err.description))") }
         line("")
         line("## Policy in force")
@@ -49,6 +53,10 @@ package enum MarkdownReport: LineWrittenReport {
         line("## Proposal")
         line("")
         let p = inf.proposal
+        if inf.originsNotLogged {
+            line(cell(ReportText.originsNotLoggedProposal.prefix(1).uppercased() + ReportText.originsNotLoggedProposal.dropFirst()))
+            return
+        }
         line("- Origins: \(ReportText.names(p.origins.map { "`\($0.serialized)`" }))")
         line("- Methods: \(ReportText.names(p.methods.map(\.rawValue))) (GET, HEAD and POST need no permission)")
         line("- Headers: \(cell(ReportText.proposalHeaders(inf)))")

@@ -11,6 +11,11 @@ enum ReportText {
         return n < 0 ? "-" + out : out
     }
 
+    /// 1, "line" → "1 line"; 12345, "line" → "12,345 lines" (`plural` for nouns that do not add an s).
+    static func count(_ n: Int, _ noun: String, plural: String? = nil) -> String {
+        "\(count(n)) " + (n == 1 ? noun : plural ?? noun + "s")
+    }
+
     /// 0.0153 → "1.5%".
     static func percent(_ share: Double) -> String {
         let tenths = Int((share * 1000).rounded())
@@ -189,10 +194,35 @@ enum ReportText {
     static func formatLine(_ a: Analysis) -> String {
         var s = "format \(a.format.name)"
         if let d = a.detection { s += " (detected: fits \(d.parsed) of the first \(d.sampled) lines)" }
-        s += a.evidence.source == .referer
-            ? "; the format has no Origin, so origins are inferred from Referer"
-            : "; origins from the Origin header"
+        let e = a.evidence
+        if e.source == .originHeader {
+            s += "; origins from the Origin header"
+        } else if e.originsNotLogged {
+            s += "; the format records neither Origin nor Referer, so no cross-origin request can be seen in it"
+        } else {
+            s += "; the format has no Origin, so origins are inferred from Referer"
+            if e.linesOfFormatsWithoutOrigins > 0 {
+                s += " (\(count(e.linesOfFormatsWithoutOrigins, "line")) in a format that records neither: "
+                    + "their cross-origin requests are not counted)"
+            }
+        }
         return s
+    }
+
+    /// The traffic line's text when no line could show an origin (`Evidence.originsNotLogged`).
+    static let originsNotLoggedTraffic = "cannot tell: the log format records neither Origin nor Referer; "
+        + "`corslog log-format nginx` or `corslog log-format apache` prints the directive that adds them"
+
+    /// The proposal's text when no line could show an origin.
+    static let originsNotLoggedProposal = "none: the log records no origin, so corslog cannot tell which origins use the API. "
+        + "Keep Access-Control-Allow-Origin: * until a log that records Origin has been analysed."
+
+    /// Why `propose`, `check`, `verify` and `--write-policy` stop when no line could show an origin.
+    static func originsNotLoggedError(_ a: Analysis) -> String {
+        "no origin can be seen in \(count(a.evidence.linesWithoutOrigin, "line")): format \(a.format.name) records neither "
+            + "Origin nor Referer, so nothing can be proposed or checked from them (an empty allowlist would refuse every "
+            + "page that uses the API). Log with the directive of `corslog log-format nginx` or `corslog log-format apache`, "
+            + "then analyse the new log."
     }
 
     static func siteLine(_ i: Inference) -> String {

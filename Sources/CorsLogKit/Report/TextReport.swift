@@ -6,23 +6,27 @@ package enum TextReport: LineWrittenReport {
         let e = a.evidence
         line("corslog \(CorsLogVersion.current): \(ReportText.siteLine(inf))")
         line("")
-        line("Input: \(ReportText.count(a.input.files.count)) file\(a.input.files.count == 1 ? "" : "s"), "
-            + "\(ReportText.count(a.input.lines)) lines: \(ReportText.count(a.input.parsed)) parsed, "
+        line("Input: \(ReportText.count(a.input.files.count, "file")), "
+            + "\(ReportText.count(a.input.lines, "line")): \(ReportText.count(a.input.parsed)) parsed, "
             + "\(ReportText.count(a.input.skipped)) skipped, \(ReportText.count(a.input.blank)) blank; \(ReportText.formatLine(a))"
             + (a.input.inflate.map { "; gzip inflated by \($0.rawValue)" } ?? ""))
         line(ReportText.table(a.input.files.map { f in
-            ["  " + f.path, f.compressed ? "gzip" : "plain", "\(ReportText.count(f.lines)) lines",
+            ["  " + f.path, f.compressed ? "gzip" : "plain", ReportText.count(f.lines, "line"),
              "\(ReportText.count(f.parsed)) parsed", "\(ReportText.count(f.skipped)) skipped",
              f.error.map { "ERROR: \($0.description)" } ?? ""]
         }))
         if let left = ReportText.errorLogsLine(a.input) { line(left) }
         if let period = ReportText.period(e) { line("Period: \(period)") }
         if let state = ReportText.stateLine(a) { line("\(state)") }
-        line("Traffic: \(ReportText.count(e.crossOriginRequests)) cross-origin requests "
-            + "from \(ReportText.count(e.origins.values.reduce(0) { $0 + ($1.requests > 0 ? 1 : 0) })) origins"
-            + " (\(ReportText.count(e.null.requests)) with Origin null, \(ReportText.count(e.invalid.requests)) with an invalid origin); "
-            + "\(ReportText.count(e.sameOriginRequests)) same-origin; \(ReportText.count(e.linesWithoutOrigin)) without "
-            + (e.source == .referer ? "a Referer origin" : "Origin"))
+        if e.originsNotLogged {
+            line("Traffic: " + ReportText.originsNotLoggedTraffic)
+        } else {
+            line("Traffic: \(ReportText.count(e.crossOriginRequests, "cross-origin request")) "
+                + "from \(ReportText.count(e.origins.values.reduce(0) { $0 + ($1.requests > 0 ? 1 : 0) }, "origin"))"
+                + " (\(ReportText.count(e.null.requests)) with Origin null, \(ReportText.count(e.invalid.requests)) with an invalid origin); "
+                + "\(ReportText.count(e.sameOriginRequests)) same-origin; \(ReportText.count(e.linesWithoutOrigin)) without "
+                + (e.source == .referer ? "a Referer origin" : "Origin"))
+        }
         if e.originCap.reached {
             line("Origin cap reached: \(ReportText.count(e.originCap.distinctOrigins.count)) distinct origins (estimated) "
                 + "for \(ReportText.count(e.originCap.capacity)) tracked; \(ReportText.count(e.originCap.evictedOrigins)) "
@@ -52,11 +56,16 @@ package enum TextReport: LineWrittenReport {
                         ReportText.headline(v)]
             }, line: line)
         } else {
-            line("No cross-origin traffic found.")
+            line(e.originsNotLogged ? "No origin can be seen in this log." : "No cross-origin traffic found.")
         }
         line("")
 
         let p = inf.proposal
+        if inf.originsNotLogged {
+            line("Proposal: " + ReportText.originsNotLoggedProposal)
+            skippedAndErrors(a, line)
+            return
+        }
         line("Proposal (replaces Access-Control-Allow-Origin: *):")
         line(ReportText.table([
             ["  origins:", ReportText.names(p.origins.map(\.serialized))],
@@ -81,6 +90,11 @@ package enum TextReport: LineWrittenReport {
             line("It would refuse none of the \(ReportText.count(b.crossOriginRequests)) cross-origin requests.")
         }
         if let other = ReportText.otherMethodsLine(inf) { line("Besides, by their method: " + other) }
+        skippedAndErrors(a, line)
+    }
+
+    /// The skipped lines' examples and the input errors, at the end of the report.
+    private static func skippedAndErrors(_ a: Analysis, _ line: (String) -> Void) {
         if !a.input.skippedExamples.isEmpty {
             line("")
             line("Skipped lines (first \(a.input.skippedExamples.count) of \(ReportText.count(a.input.skipped))):")

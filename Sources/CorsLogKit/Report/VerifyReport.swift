@@ -85,8 +85,8 @@ package struct VerifyReport: Sendable {
         var out: [String] = []
         out.append("corslog \(CorsLogVersion.current) verify: policy \(run.policyPath); site \(siteText)")
         out.append("")
-        out.append("Input: \(ReportText.count(a.input.files.count)) file\(a.input.files.count == 1 ? "" : "s"), "
-            + "\(ReportText.count(a.input.lines)) lines: \(ReportText.count(a.input.parsed)) parsed, "
+        out.append("Input: \(ReportText.count(a.input.files.count, "file")), "
+            + "\(ReportText.count(a.input.lines, "line")): \(ReportText.count(a.input.parsed)) parsed, "
             + "\(ReportText.count(a.input.skipped)) skipped; \(ReportText.formatLine(a))")
         if let left = ReportText.errorLogsLine(a.input) { out.append(left) }
         if let period = ReportText.period(a.evidence) { out.append("Period: \(period)") }
@@ -131,7 +131,7 @@ package struct VerifyReport: Sendable {
         var out: [String] = []
         out.append("# corslog verify: \(Self.md(run.policyPath))")
         out.append("")
-        out.append("- Input: \(a.input.files.count) files, \(ReportText.count(a.input.parsed)) lines parsed, "
+        out.append("- Input: \(ReportText.count(a.input.files.count, "file")), \(ReportText.count(a.input.parsed, "line")) parsed, "
             + "\(ReportText.count(a.input.skipped)) skipped; \(ReportText.formatLine(a))")
         out.append("- Replayed: \(ReportText.count(result.replayed)) cross-origin requests: \(ReportText.count(result.passing)) pass, "
             + "\(ReportText.count(result.failing)) fail")
