@@ -109,6 +109,9 @@ package struct FileSummary: Sendable {
     package var overlong = 0
     package var compressed = false
     package var error: InputError? = nil
+    /// Lines that fit a preset recording Origin whole while the format read them with text
+    /// left over (`RicherFormatProbe`): the log format changed; nil when none.
+    package var richerFormatLines: RicherFormatLines? = nil
 }
 
 /// A line that was not used, and why.
@@ -127,6 +130,19 @@ package struct InputSummary: Sendable {
     /// The error logs in the directories given, not read (`InputSet.Listing`), in byte order.
     package var errorLogsLeftOut: [String] = []
     static let maxExamples = 10
+
+    /// The lines of every file that fit a preset recording Origin whole (`FileSummary.richerFormatLines`):
+    /// how many, the preset and the first such line (of the first file that has one); nil when none.
+    package var formatChange: (format: String, lines: Int, file: String, line: Int)? {
+        var total = 0
+        var first: (format: String, file: String, line: Int)? = nil
+        for f in files {
+            guard let r = f.richerFormatLines else { continue }
+            total += r.lines
+            if first == nil { first = (r.format, f.path, r.firstLine) }
+        }
+        return first.map { ($0.format, total, $0.file, $0.line) }
+    }
 
     package var lines: Int { files.reduce(0) { $0 + $1.lines } }
     package var parsed: Int { files.reduce(0) { $0 + $1.parsed } }
@@ -409,6 +425,8 @@ struct FileWork {
     let index: Int
     let options: AnalysisOptions
     var parser: LineParser?
+    /// Probes the lines left with text after a format without Origin (`RicherFormatProbe`).
+    var probe: RicherFormatProbe?
     var collector: EvidenceCollector?
     /// With `byDay`: the lines go here instead of `collector`.
     var daily: DailyCollector?
@@ -445,6 +463,7 @@ struct FileWork {
 
     private mutating func setUp(_ format: LogFormat) {
         parser = format.makeCollectingParser()
+        probe = RicherFormatProbe(for: format)
         let options = self.options
         if options.byDay {
             daily = DailyCollector(capacity: options.originsPerDay, undatedDay: options.undatedDay) {
@@ -506,13 +525,21 @@ struct FileWork {
             skip(number: number, reason: failure.description)
         } else {
             summary.parsed += 1
+            if parser!.lastLineHadTrailingText && probe != nil, let preset = probe!.fit(line) {
+                noteRicherFormat(RicherFormatLines(format: RicherFormatProbe.presets[preset], lines: 1, firstLine: number))
+            }
         }
+    }
+
+    private mutating func noteRicherFormat(_ lines: RicherFormatLines) {
+        if summary.richerFormatLines == nil { summary.richerFormatLines = lines } else { summary.richerFormatLines!.add(lines) }
     }
 
     /// Aggregates a batch parsed elsewhere (`ParseAhead`), the next lines in order, and
     /// hands each parsed line to `observer` after it is counted, as `line` does.
     mutating func collect(_ batch: LineBatch, observer: ((borrowing ParsedFields) -> Void)?) {
         linesParsedAhead += batch.lineCount
+        if let richer = batch.richerFormatLines { noteRicherFormat(richer) }
         batch.forEachLine { event in
             switch event {
             case .parsed(let f):

@@ -145,8 +145,9 @@ package enum Pipeline {
     /// What `propose` says on standard error beside the configuration it prints: the parts
     /// of the proposal the logs could not tell (a person reviews a policy file; nobody reviews
     /// `propose`'s output before it is pasted).
-    package static func proposalWarnings(_ inference: Inference) -> [String] {
+    package static func proposalWarnings(_ inference: Inference, _ analysis: Analysis? = nil) -> [String] {
         var out: [String] = []
+        if let analysis, let changed = ReportText.formatChangeLine(analysis) { out.append(changed) }
         if inference.linesWithoutOriginField > 0 {
             out.append("\(ReportText.count(inference.linesWithoutOriginField, "line")) were read with a format that records neither "
                 + "Origin nor Referer: their cross-origin requests are not counted")

@@ -25,7 +25,7 @@ struct Propose: ParsableCommand {
         }
         FileOutput.standardOutput(text)
         for error in analysis.input.errors { FileOutput.standardError("corslog: warning: \(error.description)\n") }
-        for warning in Pipeline.proposalWarnings(inferred) { FileOutput.standardError("corslog: warning: \(warning)\n") }
+        for warning in Pipeline.proposalWarnings(inferred, analysis) { FileOutput.standardError("corslog: warning: \(warning)\n") }
         let status = Pipeline.status(of: analysis)
         if status != .ok { throw ExitCode(status.rawValue) }
     }

@@ -267,7 +267,10 @@ extension InputSummary: Codable {
 }
 
 extension FileSummary: Codable {
-    private enum CodingKeys: String, CodingKey { case path, lines, parsed, skipped, blank, overlong, compressed, error }
+    private enum CodingKeys: String, CodingKey {
+        case path, lines, parsed, skipped, blank, overlong, compressed, error
+        case richerFormat = "richer_format", richerFormatLines = "richer_format_lines", richerFormatFirstLine = "richer_format_first_line"
+    }
 
     package func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
@@ -279,6 +282,11 @@ extension FileSummary: Codable {
         try c.encode(overlong, forKey: .overlong)
         try c.encode(compressed, forKey: .compressed)
         try c.encode(error?.description, forKey: .error)
+        if let r = richerFormatLines {
+            try c.encode(r.format, forKey: .richerFormat)
+            try c.encode(r.lines, forKey: .richerFormatLines)
+            try c.encode(r.firstLine, forKey: .richerFormatFirstLine)
+        }
     }
 
     package init(from decoder: any Decoder) throws {
@@ -292,6 +300,18 @@ extension FileSummary: Codable {
         compressed = try c.decode(Bool.self, forKey: .compressed)
         if let sentence = try c.decodeIfPresent(PlainText.self, forKey: .error) {
             error = InputError(path: path, kind: .recorded(sentence.text))
+        }
+        // Absent in summaries of corslog before it probed for a changed format, and when none was found.
+        if let format = try c.decodeIfPresent(PlainText.self, forKey: .richerFormat)?.text {
+            guard RicherFormatProbe.presets.contains(format) else {
+                throw DecodingError.dataCorruptedError(forKey: .richerFormat, in: c, debugDescription: "\(format) is not a preset recording Origin")
+            }
+            let lines = try c.decode(Count.self, forKey: .richerFormatLines).value
+            let first = try c.decode(Count.self, forKey: .richerFormatFirstLine).value
+            guard lines >= 1, lines <= parsed, first >= 1 else {
+                throw DecodingError.dataCorruptedError(forKey: .richerFormatLines, in: c, debugDescription: "lines of a changed format out of range")
+            }
+            richerFormatLines = RicherFormatLines(format: format, lines: lines, firstLine: first)
         }
     }
 }

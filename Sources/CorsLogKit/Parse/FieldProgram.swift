@@ -254,6 +254,7 @@ final class FieldProgram: Sendable {
                 if pos < n {
                     guard line[pos] == UInt8(ascii: " ") else { return fail(.textAfterEnd, -1, pos) }
                     trailing = true
+                    fields.trailingText = true
                 }
                 body(fields)
                 return nil

@@ -17,6 +17,8 @@ struct LineBatch: Sendable {
     private(set) var failures: [ParseFailure] = []
     /// Unescaped values.
     private var scratch: [UInt8] = []
+    /// After `parse` with a probe: the lines that fit a preset recording Origin (`RicherFormatProbe`).
+    private(set) var richerFormatLines: RicherFormatLines? = nil
 
     /// Reserves room for `bytes` bytes of lines (so filling the batch never doubles its buffer).
     init(reserving capacity: Int) {
@@ -47,16 +49,24 @@ struct LineBatch: Sendable {
         records.removeAll(keepingCapacity: true)
         failures.removeAll(keepingCapacity: true)
         scratch.removeAll(keepingCapacity: true)
+        richerFormatLines = nil
     }
 
     /// Parses every line with `parser` (blank lines — spaces, tabs, CR — are only marked);
     /// with `source`, also what the collector derives from each line's fields
     /// (`EvidenceCollector.precompute`), so the thread aggregating in order does less.
     mutating func parse(with parser: inout LineParser, source: OriginSource? = nil) {
+        var none: RicherFormatProbe? = nil
+        parse(with: &parser, source: source, probe: &none)
+    }
+
+    /// With `probe`, the lines left with text after the format are probed (`richerFormatLines`).
+    mutating func parse(with parser: inout LineParser, source: OriginSource? = nil, probe: inout RicherFormatProbe?) {
         records.removeAll(keepingCapacity: true)
         failures.removeAll(keepingCapacity: true)
         scratch.removeAll(keepingCapacity: true)
         var records = self.records, failures = self.failures, scratch = self.scratch
+        var richer: RicherFormatLines? = nil
         self.records = []; self.failures = []; self.scratch = []
         // Blank lines are marked here; the others go to the parser in one call.
         var nonBlank: [Int32] = []
@@ -85,6 +95,15 @@ struct LineBatch: Sendable {
             }, parsed: { k, f in
                 let i = Int(nonBlank[k])
                 let start = i == 0 ? 0 : ends[i - 1]
+                if f.trailingText, probe != nil,
+                   // safe because: as above.
+                   let preset = probe!.fit(ByteSlice(base: base.map { $0 + start }, count: ends[i] - start)) {
+                    if richer == nil {
+                        richer = RicherFormatLines(format: RicherFormatProbe.presets[preset], lines: 1, firstLine: numbers[i])
+                    } else {
+                        richer!.note(numbers[i], format: preset)
+                    }
+                }
                 var record = Record(kind: .parsed)
                 record.fields(f, lineBase: base!, lineStart: start, lineEnd: ends[i], scratch: &scratch)
                 if let source, let pre = EvidenceCollector.precompute(f, source: source) {
@@ -98,6 +117,7 @@ struct LineBatch: Sendable {
         self.records = records
         self.failures = failures
         self.scratch = scratch
+        self.richerFormatLines = richer
     }
 
     /// One line of a parsed batch, in line order.

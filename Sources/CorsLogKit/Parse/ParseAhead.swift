@@ -43,10 +43,11 @@ final class ParseAhead: @unchecked Sendable {
         threads = (0..<workers).map { _ in
             WorkerThread { [self] in
                 var parser = format.makeCollectingParser()
+                var probe = RicherFormatProbe(for: format)
                 let source: OriginSource = format.fields.contains(.origin) ? .originHeader : .referer
                 while let (index, batch, precompute) = self.next() {
                     var batch = batch
-                    batch.parse(with: &parser, source: precompute ? source : nil)
+                    batch.parse(with: &parser, source: precompute ? source : nil, probe: &probe)
                     self.done(index, batch)
                 }
             }

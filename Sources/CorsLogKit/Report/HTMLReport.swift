@@ -51,6 +51,7 @@ package enum HTMLReport: LineWrittenReport {
                  f.error.map { "<strong class=\"error\">\(escape($0.description))</strong>" } ?? ""]
             }))
         if let left = ReportText.errorLogsLine(a.input) { line("<p>\(escape(left))</p>") }
+        if let changed = ReportText.formatChangeLine(a) { line("<p>\(escape(changed))</p>") }
         if !a.input.errors.isEmpty {
             line("<p class=\"error\"><strong>Input errors</strong> (the rest of the input was read; the report is complete for it):</p>")
             line("<ul class=\"error\">")

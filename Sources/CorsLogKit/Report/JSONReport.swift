@@ -28,6 +28,12 @@ package struct JSONReport: Encodable, Sendable {
         var compressed: Bool
         var error: String?
     }
+    package struct FormatChange: Codable, Sendable {
+        var format: String
+        var lines: Int
+        var file: String
+        var line: Int
+    }
     package struct Skipped: Codable, Sendable {
         var file: String
         var line: Int
@@ -44,6 +50,9 @@ package struct JSONReport: Encodable, Sendable {
         var inflate: String?
         /// The error logs in the directories given, left out (sorted); absent when there were none.
         var errorLogsNotRead: [String]?
+        /// Lines of a format without Origin that fit a preset recording it: the log format
+        /// changed (`InputSummary.formatChange`); absent when none.
+        var formatChange: FormatChange?
         var firstSeen: String?
         var lastSeen: String?
         /// Only for an incremental run (`--state`).
@@ -247,6 +256,7 @@ package struct JSONReport: Encodable, Sendable {
             skippedExamples: inp.skippedExamples.map { Skipped(file: $0.file, line: $0.line, reason: $0.reason) },
             inflate: inp.inflate?.rawValue,
             errorLogsNotRead: inp.errorLogsLeftOut.isEmpty ? nil : inp.errorLogsLeftOut,
+            formatChange: inp.formatChange.map { FormatChange(format: $0.format, lines: $0.lines, file: $0.file, line: $0.line) },
             firstSeen: e.firstSeen.map(Timestamp.iso8601), lastSeen: e.lastSeen.map(Timestamp.iso8601),
             state: analysis.incremental.map(StateEntry.init))
         traffic = Traffic(linesWithoutOrigin: e.linesWithoutOrigin, sameOriginRequests: e.sameOriginRequests,

@@ -9,6 +9,7 @@ package enum MarkdownReport: LineWrittenReport {
         line("- Input: \(ReportText.count(a.input.files.count, "file")), \(ReportText.count(a.input.lines, "line")), "
             + "\(ReportText.count(a.input.parsed)) parsed, \(ReportText.count(a.input.skipped)) skipped; \(ReportText.formatLine(a))")
         if let left = ReportText.errorLogsLine(a.input) { line("- \(cell(left))") }
+        if let changed = ReportText.formatChangeLine(a) { line("- **\(cell(changed))**") }
         if let period = ReportText.period(e) { line("- Period: \(period)") }
         if let state = ReportText.stateLine(a) { line("- \(state)") }
         if e.originsNotLogged {

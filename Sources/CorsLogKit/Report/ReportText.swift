@@ -114,6 +114,15 @@ enum ReportText {
     }
 
     /// The error logs `InputSet` left out of the directories given, or nil when none were.
+    /// That the log format changed (`InputSummary.formatChange`): lines of a format without
+    /// Origin that fit a preset recording it.
+    static func formatChangeLine(_ a: Analysis) -> String? {
+        guard let c = a.input.formatChange else { return nil }
+        return "The log format changed: \(count(c.lines, "line")) (the first: \(c.file):\(c.line)) fit \(c.format), which records "
+            + "Origin; read as \(a.format.name), their origin was taken from Referer. Give --format \(c.format) to use their Origin "
+            + "(the lines in the old format are then skipped)."
+    }
+
     static func errorLogsLine(_ input: InputSummary) -> String? {
         let left = input.errorLogsLeftOut
         guard !left.isEmpty else { return nil }

@@ -16,6 +16,7 @@ package enum TextReport: LineWrittenReport {
              f.error.map { "ERROR: \($0.description)" } ?? ""]
         }))
         if let left = ReportText.errorLogsLine(a.input) { line(left) }
+        if let changed = ReportText.formatChangeLine(a) { line(changed) }
         if let period = ReportText.period(e) { line("Period: \(period)") }
         if let state = ReportText.stateLine(a) { line("\(state)") }
         if e.originsNotLogged {

@@ -1,0 +1,138 @@
+import Foundation
+import Testing
+@testable import CorsLogKit
+
+/// The log format changed under the same file: a `log_format` edited to `corslog log-format`'s
+/// advice and nginx reloaded, so `access.log` goes on in nginx-cors after lines in `combined`.
+/// Detected from the first lines, the file reads as `combined`, and every later line still
+/// fits it — with text left after the User-Agent — so their Origin was dropped without a word.
+@Suite struct FormatChangeTests {
+    let bin = PackagePaths.executable.path
+    let samples = PackagePaths.samples.path
+    let site = ["--site", "https://api.example.com"]
+
+    /// The combined sample's lines, then the nginx-cors sample's (the same traffic, logged
+    /// after the change); returns the file and how many lines each part has.
+    private func changedLog(in dir: URL, repeatNew: Int = 1) throws -> (URL, old: Int, new: Int) {
+        let old = try String(contentsOfFile: "\(samples)/combined/access.log", encoding: .utf8)
+            .split(separator: "\n").map(String.init)
+        let new = try String(contentsOfFile: "\(samples)/nginx/access.log", encoding: .utf8)
+            .split(separator: "\n").map(String.init)
+        let lines = old + Array(repeating: new, count: repeatNew).flatMap { $0 }
+        let file = dir.appendingPathComponent("access.log")
+        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: file)
+        return (file, old.count, new.count * repeatNew)
+    }
+
+    private func json(_ out: String) throws -> [String: Any] {
+        try JSONSerialization.jsonObject(with: Data(out.utf8)) as! [String: Any]
+    }
+
+    @Test func theReportSaysTheFormatChangedAndWhichFormatReadsTheNewLines() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let (log, old, new) = try changedLog(in: dir)
+        let text = try runProcess(bin, ["analyze"] + site + [log.path])
+        #expect(text.status == 0, "\(text.err)")
+        #expect(text.out.contains("format combined (detected:"))
+        // The nginx sample has one line that fits no format (hostile input): it is not counted.
+        let changed = text.out.split(separator: "\n").first { $0.hasPrefix("The log format changed: ") }
+        #expect(changed?.contains("(the first: \(log.path):\(old + 1)) fit nginx-cors, which records Origin") == true, "\(text.out)")
+        #expect(changed?.contains("Give --format nginx-cors to use their Origin") == true)
+
+        let report = try json(try runProcess(bin, ["analyze"] + site + ["--output", "json", log.path]).out)
+        let change = (report["input"] as! [String: Any])["format_change"] as! [String: Any]
+        #expect(change["format"] as? String == "nginx-cors")
+        #expect(change["line"] as? Int == old + 1)
+        #expect(change["file"] as? String == log.path)
+        let lines = change["lines"] as! Int
+        #expect(lines >= new - 5 && lines <= new, "\(lines) of \(new)")
+
+        let propose = try runProcess(bin, ["propose", "--target", "nginx"] + site + [log.path])
+        #expect(propose.status == 0)
+        #expect(propose.err.contains("corslog: warning: The log format changed:"))
+
+        // Read as the report says: the new lines' Origin is used, the old lines are skipped.
+        let given = try json(try runProcess(bin, ["analyze", "--format", "nginx-cors"] + site + ["--output", "json", log.path]).out)
+        let input = given["input"] as! [String: Any]
+        #expect(input["format_change"] == nil)
+        #expect((input["skipped"] as! Int) >= old)
+        let origins = given["origins"] as! [[String: Any]]
+        #expect(!origins.isEmpty)
+        #expect(origins.allSatisfy { $0["inferred_from_referer"] as? Bool == false })
+    }
+
+    /// A log in one format pays nothing and hears nothing: `combined` with the nginx "main"
+    /// format's extra `"$http_x_forwarded_for"` leaves text after every line, but no line
+    /// fits a format that records Origin.
+    @Test func trailingTextThatFitsNoRicherFormatIsNoChange() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let combined = try String(contentsOfFile: "\(samples)/combined/access.log", encoding: .utf8)
+        let main = combined.split(separator: "\n").map { $0 + #" "198.51.100.7""# }.joined(separator: "\n") + "\n"
+        let file = dir.appendingPathComponent("access.log")
+        try Data(main.utf8).write(to: file)
+        let r = try runProcess(bin, ["analyze"] + site + ["--output", "json", file.path])
+        let input = try json(r.out)["input"] as! [String: Any]
+        #expect(input["format_change"] == nil, "\(input)")
+        #expect((input["parsed"] as! Int) > 1_000)
+        let nginx = try json(try runProcess(bin, ["analyze"] + site + ["--output", "json", "\(samples)/nginx/"]).out)
+        #expect((nginx["input"] as! [String: Any])["format_change"] == nil, "a format with Origin is not probed")
+    }
+
+    /// The count is the same whether the lines are parsed on the reading thread or ahead on
+    /// others, in batches of any size, with the format detected or given.
+    @Test(arguments: [false, true])
+    func theSameCountWhateverTheParseThreads(detect: Bool) throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let (log, old, _) = try changedLog(in: dir, repeatNew: 8)
+        func change(parseThreads: Int, batchBytes: Int) throws -> (String, Int, Int) {
+            var options = AnalysisOptions(paths: [log.path])
+            if !detect { options.format = .given(LogFormat.preset("combined")!) }
+            options.threads = 4
+            options.parseThreads = parseThreads
+            options.parseBatchBytes = batchBytes
+            options.detectionLines = 50
+            let run = try Analyzer.run(options, files: [FileToRead(path: log.path)])
+            let c = try #require(run.analysis.input.formatChange)
+            #expect(c.format == "nginx-cors")
+            return (c.file, c.line, c.lines)
+        }
+        let reference = try change(parseThreads: -1, batchBytes: ParseAhead.defaultBatchBytes)
+        #expect(reference.1 == old + 1)
+        #expect(reference.2 > 15_000)
+        for (threads, batch) in [(1, ParseAhead.defaultBatchBytes), (2, 4096), (3, 1)] {
+            let c = try change(parseThreads: threads, batchBytes: batch)
+            #expect(c == reference, "\(threads) parse threads, batches of \(batch) bytes")
+        }
+    }
+
+    @Test func summariesCarryItAndMergeAddsItUp() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let (log, old, _) = try changedLog(in: dir)
+        let summary = dir.appendingPathComponent("s.json").path
+        #expect(try runProcess(bin, ["analyze"] + site + ["--summary-out", summary, log.path]).status == 0)
+        let one = try json(try runProcess(bin, ["analyze"] + site + ["--output", "json", log.path]).out)
+        let lines = ((one["input"] as! [String: Any])["format_change"] as! [String: Any])["lines"] as! Int
+        let merged = try json(try runProcess(bin, ["merge"] + site + ["--output", "json", summary, summary]).out)
+        let change = (merged["input"] as! [String: Any])["format_change"] as! [String: Any]
+        #expect(change["lines"] as? Int == 2 * lines)
+        #expect(change["line"] as? Int == old + 1)
+        // A summary naming a preset that does not record Origin is not corslog's.
+        let text = try String(contentsOfFile: summary, encoding: .utf8)
+        let forged = text.replacingOccurrences(of: #""richer_format":"nginx-cors""#, with: #""richer_format":"combined""#)
+            .replacingOccurrences(of: #""richer_format" : "nginx-cors""#, with: #""richer_format" : "combined""#)
+        #expect(forged != text)
+        let bad = dir.appendingPathComponent("bad.json")
+        try Data(forged.utf8).write(to: bad)
+        #expect(try runProcess(bin, ["merge"] + site + [bad.path]).status == 65)
+    }
+
+    private func temporaryDirectory() throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("corslog-change-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return dir
+    }
+}
