@@ -26,6 +26,7 @@ package struct Reason: Sendable, Codable, Hashable {
         case developmentOrigin = "development-origin"
         case nonWebScheme = "non-web-scheme"
         case similarName = "similar-name"
+        case noCORSEvidence = "no-cors-evidence"
         // deny
         case sameOrigin = "same-origin"
         case nullOrigin = "null-origin"
@@ -39,7 +40,7 @@ package struct Reason: Sendable, Codable, Hashable {
         package var decision: Decision {
             switch self {
             case .enoughEvidence, .thirdParty, .trusted: .allow
-            case .fewClients, .fewDays, .developmentOrigin, .nonWebScheme, .similarName: .review
+            case .fewClients, .fewDays, .developmentOrigin, .nonWebScheme, .similarName, .noCORSEvidence: .review
             case .sameOrigin, .nullOrigin, .insecureScheme, .lookalike, .publicSuffixHost, .invalid, .ignored: .deny
             }
         }

@@ -31,6 +31,13 @@ package enum Inferrer {
         }
     }
 
+    /// Whether an origin's requests show nothing only a CORS request sends: no preflight, and
+    /// only the methods a link, form or embed sends (GET, HEAD, POST).
+    static func onlySimpleRequests(_ stats: OriginStats) -> Bool {
+        stats.preflights == 0 && stats.otherMethods == 0
+            && stats.methods.allSatisfy { $0.key == .get || $0.key == .head || $0.key == .post || $0.value == 0 }
+    }
+
     package static func infer(_ evidence: Evidence, options: InferenceOptions, psl: PublicSuffixList) -> Inference {
         var sites = options.sites
         var siteSource = SiteSource.flag
@@ -89,6 +96,16 @@ package enum Inferrer {
                 reasons.append(Reason(.fewDays, "seen on \(stats.days.count) day\(stats.days.count == 1 ? "" : "s"), fewer than --min-days \(options.minDays)"))
             }
             let firstParty: Bool? = sites.isEmpty ? nil : classifier.isFirstParty(origin)
+            // In a log without Origin, another site's pages in Referer on GET, HEAD and POST
+            // alone are what their links, forms, images and scripts send too (a search
+            // engine's results are most of it): no sign that any of it was a CORS request. A
+            // preflight or another method is one (only fetch can send those across sites).
+            if evidence.source == .referer, firstParty == false, stats.requests > 0,
+               !reasons.contains(where: { $0.code.decision == .deny }), Self.onlySimpleRequests(stats) {
+                reasons.append(Reason(.noCORSEvidence,
+                    "its pages were seen only in Referer, on GET, HEAD and POST: links, forms and images send those too "
+                        + "(search results do), so none needs CORS; allow it (--trust) only if its pages call the API with fetch"))
+            }
             if !reasons.contains(where: { $0.code.decision != .allow }) {
                 reasons.append(Reason(.enoughEvidence,
                     "seen from \(ReportText.count(clients, "client"))" + (hasTime ? " on \(ReportText.count(stats.days.count, "day"))" : "")))

@@ -62,4 +62,22 @@ struct RealCorpusTests {
             }
         }
     }
+
+    /// semicomplete.com's real Apache log (no Origin): 182 origins in Referer, most of them
+    /// search engines sending readers to its pages. None may be proposed: nothing in the log
+    /// shows a CORS request from them (no preflight, only GET/HEAD/POST).
+    @Test func searchEnginesInARealRefererLogAreNotProposed() throws {
+        var options = AnalysisOptions(paths: [PackagePaths.realCorpus.appendingPathComponent("elastic-apache_logs.log.gz").path])
+        options.format = .given(LogFormat.preset("combined")!)
+        options.sites = [origin("https://semicomplete.com")]
+        let a = try Analyzer.analyze(options)
+        var inference = InferenceOptions()
+        inference.sites = options.sites
+        let i = Inferrer.infer(a.evidence, options: inference, psl: PublicSuffixList.bundled)
+        let google = try #require(i.verdicts.first { $0.label == "https://www.google.com" })
+        #expect(google.stats.requests > 50)
+        #expect(google.decision == .review)
+        #expect(google.reasons.contains { $0.code == .noCORSEvidence })
+        #expect(i.proposal.origins.isEmpty, "\(i.proposal.origins)")
+    }
 }

@@ -184,3 +184,59 @@ private func codes(_ v: OriginVerdict?) -> [Reason.Code] { v?.reasons.map(\.code
         #expect(i.breakage.byReason == [.developmentOrigin: 10, .invalid: 1])
     }
 }
+
+/// In a log without Origin (`combined`), another site's pages show up in Referer on every
+/// link, form post, image and script load from them — a search engine's results most of all —
+/// not only on CORS requests (field notes: browsers send the referring origin on cross-origin
+/// requests of every kind). Only a preflight or a method no link or form sends proves CORS.
+@Suite struct RefererWithoutCORSEvidenceTests {
+    private func inferFromReferer(_ lines: [Line]) -> Inference {
+        var c = EvidenceCollector(source: .referer, sites: [origin("https://api.example.com")],
+                                  hasRequestMethodField: false, hasHostField: false)
+        for var l in lines {
+            l.referer = l.origin + "/"
+            l.origin = ""
+            l.acrm = ""
+            c.add(l)
+        }
+        var options = InferenceOptions()
+        options.sites = [origin("https://api.example.com")]
+        return Inferrer.infer(c.finish(), options: options, psl: PublicSuffixList.bundled)
+    }
+
+    @Test func aThirdPartySeenOnlyOnSimpleRequestsIsHeldForReview() throws {
+        let i = inferFromReferer(traffic("https://www.google.com", clients: 40, days: 4, count: 100)
+            + traffic("https://forms.partner.example", clients: 10, days: 3, count: 30, method: "POST"))
+        for o in ["https://www.google.com", "https://forms.partner.example"] {
+            let v = try #require(i.verdicts.first { $0.label == o })
+            #expect(v.decision == .review, "\(o)")
+            #expect(v.reasons.map(\.code) == [.noCORSEvidence], "\(o)")
+            #expect(v.reasons[0].detail.contains("--trust"))
+        }
+        #expect(i.proposal.origins.isEmpty)
+    }
+
+    @Test func aPreflightOrAMethodOnlyFetchSendsIsCORSEvidence() throws {
+        let i = inferFromReferer(traffic("https://shop.partner.example", clients: 8, days: 3, count: 30, method: "PUT", preflight: true)
+            + traffic("https://dash.partner.example", clients: 8, days: 3, count: 30, method: "DELETE"))
+        for o in ["https://shop.partner.example", "https://dash.partner.example"] {
+            let v = try #require(i.verdicts.first { $0.label == o })
+            #expect(v.decision == .allow, "\(o)")
+            #expect(v.reasons.map(\.code) == [.enoughEvidence, .thirdParty], "\(o)")
+        }
+    }
+
+    /// First-party pages (the site's own front end) calling the API with simple GETs are the
+    /// common case, and nobody links to an API: they stay allowed on the usual evidence.
+    @Test func firstPartyOriginsAndOriginLogsAreNotAffected() throws {
+        let i = inferFromReferer(traffic("https://www.example.com", clients: 25, days: 7, count: 60))
+        #expect(i.verdicts.first { $0.label == "https://www.example.com" }?.decision == .allow)
+        // With the Origin header, a simple GET with Origin is a CORS request (a navigation sends none).
+        var c = EvidenceCollector.forOriginLogs()
+        c.add(traffic("https://www.google.com", clients: 40, days: 4, count: 100))
+        var options = InferenceOptions()
+        options.sites = [origin("https://api.example.com")]
+        let fromOrigin = Inferrer.infer(c.finish(), options: options, psl: PublicSuffixList.bundled)
+        #expect(fromOrigin.verdicts.first { $0.label == "https://www.google.com" }?.decision == .allow)
+    }
+}
