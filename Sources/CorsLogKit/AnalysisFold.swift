@@ -73,11 +73,19 @@ struct AnalysisFold {
                                    reads: reads, days: [:], inflate: input.inflate)
             }
             let left = input.errorLogsLeftOut
-            throw AnalysisError(kind: .noInput, description: "the input holds no log lines"
-                + (input.files.isEmpty && !left.isEmpty
-                    ? " (the directories given hold only error logs, left out by their names: "
-                        + left.prefix(3).joined(separator: ", ") + (left.count > 3 ? ", …" : "") + "; name such a file to read it)"
-                    : ""))
+            let why: String
+            if input.files.isEmpty && !left.isEmpty {
+                why = " (the directories given hold only error logs, left out by their names: "
+                    + left.prefix(3).joined(separator: ", ") + (left.count > 3 ? ", …" : "") + "; name such a file to read it)"
+            } else if input.files.isEmpty {
+                why = ": \(options.paths.joined(separator: ", ")) holds no file to read (a directory's hidden files and subdirectories are not read)"
+            } else {
+                let each = input.files.prefix(3).map { f in
+                    f.lines == 0 ? "\(f.path) is empty" : "\(f.path) has \(ReportText.count(f.blank, "blank line")) and nothing else"
+                }
+                why = ": " + each.joined(separator: "; ") + (input.files.count > 3 ? "; …" : "")
+            }
+            throw AnalysisError(kind: .noInput, description: "the input holds no log lines" + why)
         }
         if input.parsed == 0 && input.skipped > 0 {
             let first = input.skippedExamples.first.map { " First: \($0.file):\($0.line): \($0.reason)." } ?? ""

@@ -107,6 +107,25 @@ import Testing
         #expect(none.err.contains("hold only error logs"), "\(none.err)")
     }
 
+    /// Nothing to read: the message names each file and what it held, or the empty directory.
+    @Test func inputWithoutLogLinesSaysWhatEachFileHeld() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let empty = dir.appendingPathComponent("empty.log")
+        let blank = dir.appendingPathComponent("blank.log")
+        try Data().write(to: empty)
+        try Data("\n  \n\t\n".utf8).write(to: blank)
+        let r = try runProcess(bin, ["analyze", empty.path, blank.path])
+        #expect(r.status == 66)
+        #expect(r.err.contains("the input holds no log lines: \(empty.path) is empty; \(blank.path) has 3 blank lines and nothing else"), "\(r.err)")
+        let hollow = dir.appendingPathComponent("hollow")
+        try FileManager.default.createDirectory(at: hollow, withIntermediateDirectories: true)
+        try Data("x".utf8).write(to: hollow.appendingPathComponent(".hidden.log"))
+        let d = try runProcess(bin, ["analyze", hollow.path])
+        #expect(d.status == 66)
+        #expect(d.err.contains("\(hollow.path) holds no file to read (a directory's hidden files and subdirectories are not read)"), "\(d.err)")
+    }
+
     @Test func aGzipBombIsReadToTheEndWithBoundedMemory() throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
