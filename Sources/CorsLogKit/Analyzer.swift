@@ -197,6 +197,9 @@ package struct IncrementalInfo: Sendable, Equatable {
     package var filesResumed: Int
     /// Decoded bytes skipped because earlier runs read them.
     package var bytesSkipped: UInt64
+    /// Days of evidence inferred from Referer that this run dropped: its logs record Origin
+    /// (the log format gained it), so the window started again (0: none).
+    package var refererDaysDropped = 0
 }
 
 /// The result of reading, parsing and aggregating the logs.

@@ -54,9 +54,18 @@ extension Pipeline {
         let run = try analyzed(analysisOptions, files: files, errorLogsLeftOut: listing.errorLogsLeftOut, progress: progress)
         let readAnything = run.analysis.input.parsed > 0
         let source = run.analysis.evidence.source
+        // The log format gained Origin (the advice of `corslog log-format` taken): the days
+        // inferred from Referer are dropped, and the window starts again from logs that
+        // record what browsers sent. The other way round, the format lost it: a mistake to fix.
+        var refererDaysDropped = 0
         if readAnything, let known = state.source, known != source {
-            throw CorsLogError(.dataError, "\(options.path) holds evidence read from \(known.rawValue), but these logs give origins by "
-                + "\(source.rawValue): use one log format per state file")
+            guard known == .referer && source == .originHeader else {
+                throw CorsLogError(.dataError, "\(options.path) holds evidence from logs that record Origin, but these logs "
+                    + "(format \(run.analysis.format.name)) do not: the log format lost its Origin field. Log with the directive of "
+                    + "`corslog log-format nginx` or `corslog log-format apache` again, or start a new state file")
+            }
+            refererDaysDropped = state.days.count
+            state.days = [:]
         }
 
         // The new evidence, day by day, and where each file stops now.
@@ -100,7 +109,7 @@ extension Pipeline {
         analysis.incremental = IncrementalInfo(
             statePath: options.path, windowDays: options.windowDays, firstDay: state.days.keys.min(),
             lastDay: lastDay, days: state.days.count, filesAlreadyRead: alreadyRead.count,
-            filesResumed: resumed, bytesSkipped: skipped)
+            filesResumed: resumed, bytesSkipped: skipped, refererDaysDropped: refererDaysDropped)
         return analysis
     }
 }

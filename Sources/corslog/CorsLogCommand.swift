@@ -21,7 +21,8 @@ struct CorsLogCommand: ParsableCommand {
               1   check: the policy should change; verify: some requests would fail
               3   the report is written, but some input could not be read whole
               64  usage error: a bad option or origin, an unknown target
-              65  data error: no line matched the format, a bad definition or list
+              65  data error: no line matched the format, a bad definition or list,
+                  or (propose, check) a log format that records no origin
               66  no input could be opened
               73  an output file could not be written
               75  another run holds the --state file's lock: try again later

@@ -68,6 +68,8 @@ package struct JSONReport: Encodable, Sendable {
         var filesResumed: Int
         var filesAlreadyRead: Int
         var bytesNotReadAgain: UInt64
+        /// Days inferred from Referer this run dropped (its logs record Origin); absent when none.
+        var refererDaysDropped: Int?
 
         init(_ s: IncrementalInfo) {
             path = s.statePath
@@ -78,6 +80,7 @@ package struct JSONReport: Encodable, Sendable {
             filesResumed = s.filesResumed
             filesAlreadyRead = s.filesAlreadyRead
             bytesNotReadAgain = s.bytesSkipped
+            refererDaysDropped = s.refererDaysDropped > 0 ? s.refererDaysDropped : nil
         }
     }
     package struct Traffic: Codable, Sendable {

@@ -188,6 +188,10 @@ enum ReportText {
         let fresh = a.input.files.count - s.filesResumed
         text += "; this run: \(count(fresh)) new file\(fresh == 1 ? "" : "s"), \(count(s.filesResumed)) resumed, "
             + "\(count(s.filesAlreadyRead)) already read; \(bytes(s.bytesSkipped)) not read again"
+        if s.refererDaysDropped > 0 {
+            text += "; the \(count(s.refererDaysDropped, "day")) of evidence inferred from Referer were dropped: these logs record "
+                + "Origin, so the window starts again from them"
+        }
         return text
     }
 

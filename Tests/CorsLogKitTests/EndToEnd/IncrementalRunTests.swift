@@ -173,6 +173,44 @@ import Testing
         #expect(r.err.contains("was made with --site https://api.example.com"), "\(r.err)")
     }
 
+    /// The nightly run on the day the advice of `corslog log-format` was taken: access.log went
+    /// on in nginx-cors after its combined lines. The Referer days are dropped and the window
+    /// starts again from the lines with Origin — the same decisions as one run over those lines
+    /// alone. A format that loses Origin again is refused, saying what happened.
+    @Test func aLogThatGainsOriginStartsTheWindowAgainAndOneThatLosesItIsRefused() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let log = dir.appendingPathComponent("access.log").path
+        let state = dir.appendingPathComponent("state.json").path
+        let combined = try String(contentsOfFile: "\(samples)/combined/access.log", encoding: .utf8)
+            .split(separator: "\n").map(String.init)
+        let cors = try sampleLines()
+        let detect = ["--site", "https://api.example.com"]
+        try append(combined[...], to: log)
+        let first = try runProcess(bin, ["analyze", "--state", state, "--output", "json"] + detect + [log])
+        #expect(first.status == 0, "\(first.err)")
+        #expect(((try JSONSerialization.jsonObject(with: Data(first.out.utf8)) as! [String: Any])["origins"] as! [[String: Any]])
+            .allSatisfy { $0["inferred_from_referer"] as? Bool == true })
+
+        try append(cors[...], to: log)
+        let second = try runProcess(bin, ["analyze", "--state", state, "--output", "json"] + detect + [log])
+        #expect(second.status == 0, "\(second.err)")
+        let report = try JSONSerialization.jsonObject(with: Data(second.out.utf8)) as! [String: Any]
+        let stateEntry = (report["input"] as! [String: Any])["state"] as! [String: Any]
+        #expect(stateEntry["referer_days_dropped"] as? Int == 7)
+        let alone = dir.appendingPathComponent("cors.log").path
+        try append(cors[...], to: alone)
+        let reference = try runProcess(bin, ["analyze", "--output", "json"] + detect + [alone])
+        #expect(try decisions(second.out) == decisions(reference.out), "the window holds the Origin lines alone")
+        let text = try runProcess(bin, ["analyze", "--state", state] + detect + [log])
+        #expect(!text.out.contains("dropped"), "a run with nothing new drops nothing")
+
+        try append(combined.prefix(50), to: log)
+        let third = try runProcess(bin, ["analyze", "--state", state] + detect + [log])
+        #expect(third.status == 65)
+        #expect(third.err.contains("the log format lost its Origin field"), "\(third.err)")
+    }
+
     @Test func checkRunsIncrementallyToo() throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
