@@ -148,6 +148,13 @@ package enum Pipeline {
     package static func proposalWarnings(_ inference: Inference, _ analysis: Analysis? = nil) -> [String] {
         var out: [String] = []
         if let analysis, let changed = ReportText.formatChangeLine(analysis) { out.append(changed) }
+        let b = inference.breakage
+        if inference.proposal.origins.isEmpty && b.crossOriginRequests > 0 {
+            let held = inference.verdicts.filter { $0.decision == .review }.count
+            out.append("the proposal allows no origin: it refuses all \(ReportText.count(b.crossOriginRequests, "cross-origin request")) "
+                + "of the logs" + (held > 0 ? ", and \(ReportText.count(held, "origin")) \(held == 1 ? "is" : "are") held for review" : "")
+                + ". Read why in `corslog analyze`'s report; --trust the origins whose pages use the API")
+        }
         if inference.linesWithoutOriginField > 0 {
             out.append("\(ReportText.count(inference.linesWithoutOriginField, "line")) were read with a format that records neither "
                 + "Origin nor Referer: their cross-origin requests are not counted")

@@ -104,6 +104,19 @@ import Testing
         #expect(!r.out.contains("evil"))
     }
 
+    /// An allowlist that allows nothing refuses every cross-origin request of the logs:
+    /// `propose`'s output is pasted unread, so it says so on standard error.
+    @Test func proposeWarnsWhenTheAllowlistIsEmpty() throws {
+        let line = #"192.0.2.1 - - [05/Nov/2025:10:00:00 +0000] "GET /v1/orders HTTP/1.1" 200 10 "-" "Mozilla/5.0" "api.example.com" "https://new.partner.example" "-" "-" "*" "-""#
+        let r = try runProcess(bin, ["propose", "--target", "nginx", "--format", "nginx-cors", "--site", "https://api.example.com", "-"],
+                               stdin: Data((line + "\n").utf8))
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.err.contains("corslog: warning: the proposal allows no origin: it refuses all 1 cross-origin request of the logs, "
+            + "and 1 origin is held for review"), "\(r.err)")
+        let samplesRun = try runProcess(bin, ["propose", "--target", "nginx", "--site", "https://api.example.com", "\(samples)/nginx/"])
+        #expect(!samplesRun.err.contains("allows no origin"))
+    }
+
     @Test func readsStandardInput() throws {
         let data = try Data(contentsOf: URL(fileURLWithPath: "\(samples)/nginx/access.log"))
         let r = try runProcess(bin, ["analyze", "--site", "https://api.example.com", "--output", "json", "-"], stdin: data)
