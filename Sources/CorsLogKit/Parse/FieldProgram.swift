@@ -254,7 +254,6 @@ final class FieldProgram: Sendable {
                 if pos < n {
                     guard line[pos] == UInt8(ascii: " ") else { return fail(.textAfterEnd, -1, pos) }
                     trailing = true
-                    fields.trailingText = true
                 }
                 body(fields)
                 return nil

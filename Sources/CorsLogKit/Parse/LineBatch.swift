@@ -95,15 +95,7 @@ struct LineBatch: Sendable {
             }, parsed: { k, f in
                 let i = Int(nonBlank[k])
                 let start = i == 0 ? 0 : ends[i - 1]
-                if f.trailingText, probe != nil,
-                   // safe because: as above.
-                   let preset = probe!.fit(ByteSlice(base: base.map { $0 + start }, count: ends[i] - start)) {
-                    if richer == nil {
-                        richer = RicherFormatLines(format: RicherFormatProbe.presets[preset], lines: 1, firstLine: numbers[i])
-                    } else {
-                        richer!.note(numbers[i], format: preset)
-                    }
-                }
+
                 var record = Record(kind: .parsed)
                 record.fields(f, lineBase: base!, lineStart: start, lineEnd: ends[i], scratch: &scratch)
                 if let source, let pre = EvidenceCollector.precompute(f, source: source) {
@@ -112,6 +104,16 @@ struct LineBatch: Sendable {
                 records[i] = record
             }, failed: { _, failure in
                 failures.append(failure)   // in line order, as `forEachLine` reads them
+            }, trailing: { k in
+                let i = Int(nonBlank[k])
+                let start = i == 0 ? 0 : ends[i - 1]
+                // safe because: as above.
+                guard probe != nil, let preset = probe!.fit(ByteSlice(base: base.map { $0 + start }, count: ends[i] - start)) else { return }
+                if richer == nil {
+                    richer = RicherFormatLines(format: RicherFormatProbe.presets[preset], lines: 1, firstLine: numbers[i])
+                } else {
+                    richer!.note(numbers[i], format: preset)
+                }
             })
         }
         self.records = records

@@ -32,10 +32,12 @@ package struct LineParser {
     }
 
     /// Parses lines `0..<count` (`line(i)`, none longer than `maxLength`) as `parse` does,
-    /// calling `parsed(i, fields)` or `failed(i, why)` for each; the compiled tables and
-    /// the scratch buffer are held once for all of them.
+    /// calling `parsed(i, fields)` or `failed(i, why)` for each, and `trailing(i)` after
+    /// `parsed` when text was left after the format (`lastLineHadTrailingText`); the
+    /// compiled tables and the scratch buffer are held once for all of them.
     mutating func parseEach(count: Int, maxLength: Int, line: (Int) -> ByteSlice,
-                            parsed: (Int, borrowing ParsedFields) -> Void, failed: (Int, ParseFailure) -> Void) {
+                            parsed: (Int, borrowing ParsedFields) -> Void, failed: (Int, ParseFailure) -> Void,
+                            trailing onTrailing: (Int) -> Void = { _ in }) {
         guard case .fields(let p) = program else {
             for i in 0..<count {
                 if let failure = parse(line(i), { parsed(i, $0) }) { failed(i, failure) }
@@ -53,7 +55,12 @@ package struct LineParser {
                     let failure = line(i).withBuffer { bytes in
                         p.run(bytes, tables: tables, scratch: scratch, trailing: &trailing, timeCache: &timeCache) { parsed(i, $0) }
                     }
-                    if let failure { failed(i, failure) }
+                    if let failure {
+                        failed(i, failure)
+                    } else if trailing {
+                        trailing = false
+                        onTrailing(i)
+                    }
                 }
             }
         }

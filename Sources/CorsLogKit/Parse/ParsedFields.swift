@@ -25,8 +25,6 @@ package struct ParsedFields {
     package var status: Int = -1
     /// Seconds since 1970-01-01T00:00:00Z, or nil when the line has no time.
     package var time: Int64? = nil
-    /// Text was left after the format's last field (see `LineParser.lastLineHadTrailingText`).
-    package var trailingText = false
     /// What a parse-ahead thread already worked out for the collector (nil: it works it out).
     package var precomputed: Precomputed? = nil
 
