@@ -142,7 +142,7 @@ package enum HTMLReport: LineWrittenReport {
         line("</section>")
 
         line(section("breakage", "What the proposal would break"))
-        line(breakageChart(inf.breakage))
+        line(inf.originsNotLogged ? "<p>Nothing to tell: no origin can be seen in this log.</p>" : breakageChart(inf.breakage))
         line("</section>")
 
         if !a.input.skippedExamples.isEmpty {

@@ -42,8 +42,12 @@ package enum MarkdownReport: LineWrittenReport {
         line("")
         line("## Origins")
         line("")
-        line("| Decision | Origin | Requests | Preflights | Clients | Days | Why |")
-        line("|---|---|--:|--:|--:|--:|---|")
+        if e.originsNotLogged {
+            line("No origin can be seen in this log.")
+        } else {
+            line("| Decision | Origin | Requests | Preflights | Clients | Days | Why |")
+            line("|---|---|--:|--:|--:|--:|---|")
+        }
         for n in ReportText.forPeopleOrder(inf.verdicts) {
             let v = inf.verdicts[n], s = v.stats
             line("| \(v.decision.rawValue) | `\(v.label)`\(v.inferredFromReferer ? " (referer)" : "") | "

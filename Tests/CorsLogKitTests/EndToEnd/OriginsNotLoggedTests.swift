@@ -51,6 +51,14 @@ import Testing
         #expect(traffic["lines_without_origin_field"] as? Int == input["parsed"] as? Int)
         #expect((input["parsed"] as? Int ?? 0) > 1_000)
 
+        let markdown = try runProcess(bin, ["analyze"] + site + ["--output", "markdown", log.path]).out
+        #expect(markdown.contains("No origin can be seen in this log."))
+        #expect(markdown.contains("None: the log records no origin"))
+        #expect(!markdown.contains("Would refuse"))
+        let html = try runProcess(bin, ["analyze"] + site + ["--output", "html", log.path]).out
+        #expect(html.contains("Nothing to tell: no origin can be seen in this log."))
+        #expect(!html.contains("It would refuse none"))
+
         // The combined sample itself: origins from Referer, nothing unknown.
         let combined = try json(try runProcess(bin, ["analyze"] + site + ["--output", "json", "\(samples)/combined/"]).out)
         #expect((combined["proposal"] as! [String: Any])["origins_not_logged"] as? Bool == false)
