@@ -23,9 +23,10 @@ struct AnalysisFold {
     private var linesParsedAhead = 0
 
     /// `errorLogsLeftOut`: what `InputSet.listing` left out of the directories given.
-    init(options: AnalysisOptions, errorLogsLeftOut: [String] = []) {
+    init(options: AnalysisOptions, errorLogsLeftOut: [String] = [], newerFormat: NewerFormat? = nil) {
         self.options = options
         input.errorLogsLeftOut = errorLogsLeftOut
+        input.newerFormat = newerFormat
     }
 
     /// Whether a file read so far held at least half the origin cap (10,000 origins by

@@ -129,6 +129,8 @@ package struct InputSummary: Sendable {
     package var inflate: InflateBackend? = nil
     /// The error logs in the directories given, not read (`InputSet.Listing`), in byte order.
     package var errorLogsLeftOut: [String] = []
+    /// When newer files record Origin and older ones do not: the format the newer chose.
+    package var newerFormat: NewerFormat? = nil
     static let maxExamples = 10
 
     /// The lines of every file that fit a preset recording Origin whole (`FileSummary.richerFormatLines`):
@@ -268,11 +270,17 @@ package enum Analyzer {
         }
         var format: LogFormat? = nil
         var detection: FormatDetector.Detection? = nil
+        var newer: NewerFormat? = nil
         if case .given(let given) = options.format { format = given }
+        // Newer files that record Origin beside older ones that do not: the newer format
+        // (`NewerFormat`). Files resumed by `--state` start past their first lines: not looked at.
+        if format == nil, let chosen = NewerFormat.choose(files.filter { $0.start.offset == 0 }.map(\.path)) {
+            (format, detection, newer) = (chosen.format, chosen.detection, chosen.change)
+        }
 
         // Each file's outcome is folded into the run as soon as it and the files before it
         // are read, so a rotated set of any length holds the evidence of a few files at most.
-        var fold = AnalysisFold(options: options, errorLogsLeftOut: errorLogsLeftOut)
+        var fold = AnalysisFold(options: options, errorLogsLeftOut: errorLogsLeftOut, newerFormat: newer)
         // Detection: files one after another, lines held back until enough are seen.
         var held: [FileWork] = []
         var next = 0

@@ -148,6 +148,7 @@ package enum Pipeline {
     package static func proposalWarnings(_ inference: Inference, _ analysis: Analysis? = nil) -> [String] {
         var out: [String] = []
         if let analysis, let changed = ReportText.formatChangeLine(analysis) { out.append(changed) }
+        if let analysis, let newer = ReportText.newerFormatLine(analysis.input) { out.append(newer) }
         let b = inference.breakage
         if inference.proposal.origins.isEmpty && b.crossOriginRequests > 0 {
             let held = inference.verdicts.filter { $0.decision == .review }.count

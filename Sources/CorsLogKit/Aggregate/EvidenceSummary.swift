@@ -119,6 +119,7 @@ package struct EvidenceSummary: Sendable {
             evidence!.merge(s.evidence, capacity: capacity)
             input.files += s.input.files
             input.errorLogsLeftOut = (input.errorLogsLeftOut + s.input.errorLogsLeftOut).sortedByBytes()
+            if input.newerFormat == nil { input.newerFormat = s.input.newerFormat }
             for e in s.input.skippedExamples where input.skippedExamples.count < InputSummary.maxExamples {
                 input.skippedExamples.append(e)
             }
@@ -244,6 +245,7 @@ package struct EvidenceSummary: Sendable {
 extension InputSummary: Codable {
     private enum CodingKeys: String, CodingKey {
         case files, skippedExamples = "skipped_examples", errorLogsLeftOut = "error_logs_not_read"
+        case newerFormat = "newer_format"
     }
 
     package func encode(to encoder: any Encoder) throws {
@@ -251,6 +253,7 @@ extension InputSummary: Codable {
         try c.encode(files, forKey: .files)
         try c.encode(skippedExamples, forKey: .skippedExamples)
         if !errorLogsLeftOut.isEmpty { try c.encode(errorLogsLeftOut, forKey: .errorLogsLeftOut) }
+        try c.encodeIfPresent(newerFormat, forKey: .newerFormat)
     }
 
     package init(from decoder: any Decoder) throws {
@@ -260,6 +263,7 @@ extension InputSummary: Codable {
         skippedExamples = try c.decode([SkippedLine].self, forKey: .skippedExamples)
         // Absent in summaries of corslog before it left error logs out.
         errorLogsLeftOut = try c.decodeIfPresent([PlainText].self, forKey: .errorLogsLeftOut)?.map(\.text) ?? []
+        newerFormat = try c.decodeIfPresent(NewerFormat.self, forKey: .newerFormat)
         guard skippedExamples.count <= Self.maxExamples else {
             throw DecodingError.dataCorruptedError(forKey: .skippedExamples, in: c, debugDescription: "too many skipped-line examples")
         }
@@ -368,5 +372,31 @@ enum SummaryDecoding {
         case .valueNotFound(let type, let c): return "\(path(c)): expected \(type), found null"
         @unknown default: return "\(error)"
         }
+    }
+}
+
+extension NewerFormat: Codable {
+    private enum CodingKeys: String, CodingKey {
+        case file, format, otherFiles = "other_files", otherFormat = "other_format"
+    }
+
+    package func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(file, forKey: .file)
+        try c.encode(format, forKey: .format)
+        try c.encode(otherFiles, forKey: .otherFiles)
+        try c.encode(otherFormat, forKey: .otherFormat)
+    }
+
+    /// Paths and format names as corslog writes them: the names are presets.
+    package init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let format = try c.decode(PlainText.self, forKey: .format).text
+        let other = try c.decode(PlainText.self, forKey: .otherFormat).text
+        guard LogFormat.preset(format) != nil, LogFormat.preset(other) != nil else {
+            throw DecodingError.dataCorruptedError(forKey: .format, in: c, debugDescription: "format names must be presets")
+        }
+        self.init(file: try c.decode(PlainText.self, forKey: .file).text, format: format,
+                  otherFiles: try c.decode([PlainText].self, forKey: .otherFiles).map(\.text), otherFormat: other)
     }
 }

@@ -10,6 +10,7 @@ package enum MarkdownReport: LineWrittenReport {
             + "\(ReportText.count(a.input.parsed)) parsed, \(ReportText.count(a.input.skipped)) skipped; \(ReportText.formatLine(a))")
         if let left = ReportText.errorLogsLine(a.input) { line("- \(cell(left))") }
         if let changed = ReportText.formatChangeLine(a) { line("- **\(cell(changed))**") }
+        if let newer = ReportText.newerFormatLine(a.input) { line("- **\(cell(newer))**") }
         if let period = ReportText.period(e) { line("- Period: \(period)") }
         if let state = ReportText.stateLine(a) { line("- \(state)") }
         if e.originsNotLogged {

@@ -123,6 +123,15 @@ enum ReportText {
             + "(the lines in the old format are then skipped)."
     }
 
+    /// That newer files recording Origin chose the format over older ones (`NewerFormat`).
+    static func newerFormatLine(_ input: InputSummary) -> String? {
+        guard let n = input.newerFormat else { return nil }
+        let others = n.otherFiles.prefix(3).joined(separator: ", ") + (n.otherFiles.count > 3 ? ", …" : "")
+        return "Format \(n.format) from the first lines of \(n.file), which record Origin: those of "
+            + "\(count(n.otherFiles.count, "other file")) (\(others)) fit \(n.otherFormat), which does not, and their lines "
+            + "in that format are skipped (--format \(n.otherFormat) reads them, from Referer)."
+    }
+
     static func errorLogsLine(_ input: InputSummary) -> String? {
         let left = input.errorLogsLeftOut
         guard !left.isEmpty else { return nil }

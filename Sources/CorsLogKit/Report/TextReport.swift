@@ -17,6 +17,7 @@ package enum TextReport: LineWrittenReport {
         }))
         if let left = ReportText.errorLogsLine(a.input) { line(left) }
         if let changed = ReportText.formatChangeLine(a) { line(changed) }
+        if let newer = ReportText.newerFormatLine(a.input) { line(newer) }
         if let period = ReportText.period(e) { line("Period: \(period)") }
         if let state = ReportText.stateLine(a) { line("\(state)") }
         if e.originsNotLogged {

@@ -136,3 +136,82 @@ import Testing
         return dir
     }
 }
+
+/// A logrotate set after the log format was changed: the live file in nginx-cors, the rotated
+/// ones still combined. Detected from the oldest file, every file would read as combined and
+/// the new lines' Origin would be dropped; the newer format is used, and the report says why
+/// the older files' lines are skipped.
+@Suite struct NewerFormatTests {
+    let bin = PackagePaths.executable.path
+    let samples = PackagePaths.samples.path
+    let site = ["--site", "https://api.example.com"]
+
+    private func rotatedSet() throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("corslog-newer-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let combined = try Data(contentsOf: URL(fileURLWithPath: "\(samples)/combined/access.log"))
+        try combined.write(to: dir.appendingPathComponent("access.log.1"))
+        try Data(ReadFixture.gzip([UInt8](combined))).write(to: dir.appendingPathComponent("access.log.2.gz"))
+        try Data(contentsOf: URL(fileURLWithPath: "\(samples)/nginx/access.log")).write(to: dir.appendingPathComponent("access.log"))
+        return dir
+    }
+
+    private func json(_ out: String) throws -> [String: Any] {
+        try JSONSerialization.jsonObject(with: Data(out.utf8)) as! [String: Any]
+    }
+
+    @Test func theNewestFormatThatRecordsOriginIsUsedAndTheReportSaysWhy() throws {
+        let dir = try rotatedSet()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let r = try runProcess(bin, ["analyze"] + site + ["--output", "json", dir.path])
+        #expect(r.status == 0, "\(r.err)")
+        let report = try json(r.out)
+        let input = report["input"] as! [String: Any]
+        let newer = try #require(input["newer_format"] as? [String: Any])
+        #expect(newer["format"] as? String == "nginx-cors")
+        #expect((newer["file"] as? String)?.hasSuffix("/access.log") == true)
+        #expect(newer["other_format"] as? String == "combined")
+        #expect((newer["other_files"] as? [String])?.count == 2)
+        // The same evidence as the live file alone.
+        let alone = try json(try runProcess(bin, ["analyze"] + site + ["--output", "json", dir.appendingPathComponent("access.log").path]).out)
+        #expect((report["proposal"] as! NSDictionary) == (alone["proposal"] as! NSDictionary))
+        #expect((report["origins"] as! [[String: Any]]).allSatisfy { $0["inferred_from_referer"] as? Bool == false })
+
+        let text = try runProcess(bin, ["analyze"] + site + [dir.path])
+        #expect(text.out.contains("Format nginx-cors from the first lines of \(dir.path)/access.log, which record Origin: "
+            + "those of 2 other files (\(dir.path)/access.log.2.gz, \(dir.path)/access.log.1) fit combined"), "\(text.out)")
+        let propose = try runProcess(bin, ["propose", "--target", "nginx"] + site + [dir.path])
+        #expect(propose.err.contains("corslog: warning: Format nginx-cors from the first lines of"))
+
+        // Summaries carry it.
+        let summary = dir.appendingPathComponent("s.json").path
+        #expect(try runProcess(bin, ["analyze"] + site + ["--summary-out", summary, dir.path]).status == 0)
+        let merged = try json(try runProcess(bin, ["merge"] + site + ["--output", "json", summary]).out)
+        #expect(((merged["input"] as! [String: Any])["newer_format"] as? [String: Any])?["format"] as? String == "nginx-cors")
+    }
+
+    @Test func aSetInOneFormatOrAGivenFormatIsReadAsBefore() throws {
+        let dir = try rotatedSet()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let given = try json(try runProcess(bin, ["analyze", "--format", "combined"] + site + ["--output", "json", dir.path]).out)
+        #expect((given["input"] as! [String: Any])["newer_format"] == nil)
+        #expect(((given["input"] as! [String: Any])["skipped"] as? Int ?? 99) <= 1, "the nginx sample's one hostile line")
+        let nginx = try json(try runProcess(bin, ["analyze"] + site + ["--output", "json", "\(samples)/nginx/"]).out)
+        #expect((nginx["input"] as! [String: Any])["newer_format"] == nil)
+        // Heads are looked at only for files read from their start: standard input never.
+        try FileManager.default.removeItem(at: dir.appendingPathComponent("access.log"))
+        let combinedOnly = try json(try runProcess(bin, ["analyze"] + site + ["--output", "json", dir.path]).out)
+        #expect((combinedOnly["input"] as! [String: Any])["newer_format"] == nil)
+        #expect(NewerFormat.choose(["-", dir.appendingPathComponent("access.log.1").path]) == nil)
+    }
+
+    @Test func aHeadIsTheCompleteLinesOfTheFirst64KiBDecoded() throws {
+        let dir = try rotatedSet()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let plain = NewerFormat.head(dir.appendingPathComponent("access.log.1").path)
+        let gzip = NewerFormat.head(dir.appendingPathComponent("access.log.2.gz").path)
+        #expect(plain.count == FormatDetector.sampleLimit)
+        #expect(gzip == plain, "the same lines, decoded")
+        #expect(NewerFormat.head(dir.appendingPathComponent("missing").path).isEmpty)
+    }
+}
