@@ -34,12 +34,6 @@ package struct JSONReport: Encodable, Sendable {
         var file: String
         var line: Int
     }
-    package struct NewerFormatEntry: Codable, Sendable {
-        var file: String
-        var format: String
-        var otherFiles: [String]
-        var otherFormat: String
-    }
     package struct Skipped: Codable, Sendable {
         var file: String
         var line: Int
@@ -60,7 +54,7 @@ package struct JSONReport: Encodable, Sendable {
         /// changed (`InputSummary.formatChange`); absent when none.
         var formatChange: FormatChange?
         /// Newer files recording Origin chose the format over older ones (`NewerFormat`); absent otherwise.
-        var newerFormat: NewerFormatEntry?
+        var newerFormat: NewerFormat?
         var firstSeen: String?
         var lastSeen: String?
         /// Only for an incremental run (`--state`).
@@ -268,8 +262,7 @@ package struct JSONReport: Encodable, Sendable {
             inflate: inp.inflate?.rawValue,
             errorLogsNotRead: inp.errorLogsLeftOut.isEmpty ? nil : inp.errorLogsLeftOut,
             formatChange: inp.formatChange.map { FormatChange(format: $0.format, lines: $0.lines, file: $0.file, line: $0.line) },
-            newerFormat: inp.newerFormat.map { NewerFormatEntry(file: $0.file, format: $0.format, otherFiles: $0.otherFiles,
-                                                                 otherFormat: $0.otherFormat) },
+            newerFormat: inp.newerFormat,
             firstSeen: e.firstSeen.map(Timestamp.iso8601), lastSeen: e.lastSeen.map(Timestamp.iso8601),
             state: analysis.incremental.map(StateEntry.init))
         traffic = Traffic(linesWithoutOrigin: e.linesWithoutOrigin, sameOriginRequests: e.sameOriginRequests,
