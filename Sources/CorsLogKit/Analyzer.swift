@@ -537,20 +537,16 @@ struct FileWork {
         } else {
             summary.parsed += 1
             if parser!.lastLineHadTrailingText && probe != nil, let preset = probe!.fit(line) {
-                noteRicherFormat(RicherFormatLines(format: RicherFormatProbe.presets[preset], lines: 1, firstLine: number))
+                RicherFormatLines.add(RicherFormatLines(line: number, preset: preset), to: &summary.richerFormatLines)
             }
         }
-    }
-
-    private mutating func noteRicherFormat(_ lines: RicherFormatLines) {
-        if summary.richerFormatLines == nil { summary.richerFormatLines = lines } else { summary.richerFormatLines!.add(lines) }
     }
 
     /// Aggregates a batch parsed elsewhere (`ParseAhead`), the next lines in order, and
     /// hands each parsed line to `observer` after it is counted, as `line` does.
     mutating func collect(_ batch: LineBatch, observer: ((borrowing ParsedFields) -> Void)?) {
         linesParsedAhead += batch.lineCount
-        if let richer = batch.richerFormatLines { noteRicherFormat(richer) }
+        if let richer = batch.richerFormatLines { RicherFormatLines.add(richer, to: &summary.richerFormatLines) }
         batch.forEachLine { event in
             switch event {
             case .parsed(let f):

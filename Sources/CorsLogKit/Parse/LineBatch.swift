@@ -95,7 +95,6 @@ struct LineBatch: Sendable {
             }, parsed: { k, f in
                 let i = Int(nonBlank[k])
                 let start = i == 0 ? 0 : ends[i - 1]
-
                 var record = Record(kind: .parsed)
                 record.fields(f, lineBase: base!, lineStart: start, lineEnd: ends[i], scratch: &scratch)
                 if let source, let pre = EvidenceCollector.precompute(f, source: source) {
@@ -109,11 +108,7 @@ struct LineBatch: Sendable {
                 let start = i == 0 ? 0 : ends[i - 1]
                 // safe because: as above.
                 guard probe != nil, let preset = probe!.fit(ByteSlice(base: base.map { $0 + start }, count: ends[i] - start)) else { return }
-                if richer == nil {
-                    richer = RicherFormatLines(format: RicherFormatProbe.presets[preset], lines: 1, firstLine: numbers[i])
-                } else {
-                    richer!.note(numbers[i], format: preset)
-                }
+                RicherFormatLines.add(RicherFormatLines(line: numbers[i], preset: preset), to: &richer)
             })
         }
         self.records = records

@@ -40,21 +40,22 @@ package struct RicherFormatLines: Sendable, Equatable {
         self.firstLine = firstLine
     }
 
-    /// Counts one more such line (numbers come in line order, except held-back lines, which
-    /// come before all others: the first is the smallest either way).
-    mutating func note(_ number: Int, format index: Int) {
-        if number < firstLine {
-            firstLine = number
-            format = RicherFormatProbe.presets[index]
-        }
-        lines += 1
+    /// One such line: `number`, fitting `RicherFormatProbe.presets[index]`.
+    init(line number: Int, preset index: Int) {
+        self.init(format: RicherFormatProbe.presets[index], lines: 1, firstLine: number)
     }
 
-    mutating func add(_ other: RicherFormatLines) {
-        if other.firstLine < firstLine {
-            firstLine = other.firstLine
-            format = other.format
+    /// Adds `other` to `total` (nil: none yet); the first line is the smallest, whatever the order.
+    static func add(_ other: RicherFormatLines, to total: inout RicherFormatLines?) {
+        guard var t = total else {
+            total = other
+            return
         }
-        lines += other.lines
+        if other.firstLine < t.firstLine {
+            t.firstLine = other.firstLine
+            t.format = other.format
+        }
+        t.lines += other.lines
+        total = t
     }
 }
