@@ -469,7 +469,8 @@ struct FileWork {
             hasHostField: format.fields.contains(.host),
             allowOriginField: AnswerField(format),
             credentialsField: AnswerField(format, .allowCredentials),
-            logsOrigins: format.fields.contains(.origin) || format.fields.contains(.referer), cacheEntries: cacheEntries)
+            logsOrigins: format.fields.contains(.origin) || format.fields.contains(.referer), jsonLines: format.syntax == .json,
+            cacheEntries: cacheEntries)
     }
 
     private mutating func setUp(_ format: LogFormat) {

@@ -16,6 +16,7 @@ extension Evidence: Codable {
         case source, origins, null, invalid, hosts
         case linesWithoutOrigin = "lines_without_origin"
         case linesOfFormatsWithoutOrigins = "lines_without_origin_field"
+        case jsonLinesWithoutOrigin = "json_lines_without_origin"
         case sameOriginRequests = "same_origin_requests"
         case answeredRequests = "answered_requests"
         case preflightsOfFormatsWithoutRequestHeaders = "preflights_without_request_headers"
@@ -59,6 +60,7 @@ extension Evidence: Codable {
         try c.encode(hosts, forKey: .hosts)
         try c.encode(linesWithoutOrigin, forKey: .linesWithoutOrigin)
         if linesOfFormatsWithoutOrigins > 0 { try c.encode(linesOfFormatsWithoutOrigins, forKey: .linesOfFormatsWithoutOrigins) }
+        if jsonLinesWithoutOrigin > 0 { try c.encode(jsonLinesWithoutOrigin, forKey: .jsonLinesWithoutOrigin) }
         try c.encode(sameOriginRequests, forKey: .sameOriginRequests)
         try c.encode(answeredRequests, forKey: .answeredRequests)
         if preflightsOfFormatsWithoutRequestHeaders > 0 {
@@ -88,7 +90,8 @@ extension Evidence: Codable {
         linesWithoutOrigin = try c.decode(Count.self, forKey: .linesWithoutOrigin).value
         // Written only when not 0 (and absent from files of corslog before it counted them).
         linesOfFormatsWithoutOrigins = try c.decodeIfPresent(Count.self, forKey: .linesOfFormatsWithoutOrigins)?.value ?? 0
-        guard linesOfFormatsWithoutOrigins <= linesWithoutOrigin else {
+        jsonLinesWithoutOrigin = try c.decodeIfPresent(Count.self, forKey: .jsonLinesWithoutOrigin)?.value ?? 0
+        guard linesOfFormatsWithoutOrigins + jsonLinesWithoutOrigin <= linesWithoutOrigin else {
             throw DecodingError.dataCorruptedError(forKey: .linesOfFormatsWithoutOrigins, in: c,
                                                    debugDescription: "more lines without an origin field than lines without origin")
         }

@@ -21,6 +21,7 @@ extension Evidence {
         hosts.merge(other.hosts)
         linesWithoutOrigin += other.linesWithoutOrigin
         linesOfFormatsWithoutOrigins += other.linesOfFormatsWithoutOrigins
+        jsonLinesWithoutOrigin += other.jsonLinesWithoutOrigin
         sameOriginRequests += other.sameOriginRequests
         answeredRequests += other.answeredRequests
         preflightsOfFormatsWithoutRequestHeaders += other.preflightsOfFormatsWithoutRequestHeaders

@@ -22,10 +22,16 @@ package struct Evidence: Sendable {
     /// Of `linesWithoutOrigin`, those read with a format that records neither Origin nor
     /// Referer (`common`, say): no cross-origin request can be seen in them.
     package var linesOfFormatsWithoutOrigins = 0
+    /// Of `linesWithoutOrigin`, JSON lines: a missing key reads as empty, so a JSON log that
+    /// never has an Origin value may not record the header at all (Traefik keeps only the
+    /// request headers it is told to). Kept apart, as `keyedPreflights` is.
+    package var jsonLinesWithoutOrigin = 0
     /// Whether no line could show an origin: every line was read with a format that records
-    /// neither Origin nor Referer. Nothing can be proposed or checked from such evidence.
+    /// neither Origin nor Referer, or was a JSON line without an Origin value, and not one line
+    /// had an origin. Nothing can be proposed or checked from such evidence.
     package var originsNotLogged: Bool {
-        linesOfFormatsWithoutOrigins > 0 && linesOfFormatsWithoutOrigins == linesWithoutOrigin
+        let blind = linesOfFormatsWithoutOrigins + jsonLinesWithoutOrigin
+        return blind > 0 && blind == linesWithoutOrigin
             && origins.isEmpty && null.requests == 0 && invalid.requests == 0 && sameOriginRequests == 0
     }
     /// Requests whose origin equals the site (or the logged host).

@@ -28,8 +28,10 @@ package struct EvidenceCollector {
     /// counted in `Evidence.preflightsWithoutRequestHeaders`; JSON lines (`.whenPresent`, a
     /// missing key reads as empty) count them there unless one preflight has the header.
     private let requestHeadersField: AnswerField
-    /// Whether the format records Origin or Referer (`common` records neither).
+    /// Whether the format records Origin or Referer (`common` records neither), and whether
+    /// its lines are JSON (a missing Origin key reads as empty).
     private let logsOrigins: Bool
+    private let jsonLines: Bool
     /// Whether the format logs the response's Access-Control-Allow-Credentials (when `.absent`,
     /// answers are counted in `Evidence.answersWithoutCredentials`).
     private let credentialsField: AnswerField
@@ -63,7 +65,7 @@ package struct EvidenceCollector {
     package init(source: OriginSource, sites: [Origin], protected: [Origin] = [],
                  capacity: Int = 20_000, hasRequestMethodField: Bool, requestHeadersField: AnswerField = .logged,
                  hasHostField: Bool, allowOriginField: AnswerField = .absent, credentialsField: AnswerField = .logged,
-                 logsOrigins: Bool = true, cacheEntries: Int = 1 << 15) {
+                 logsOrigins: Bool = true, jsonLines: Bool = false, cacheEntries: Int = 1 << 15) {
         self.cache = ByteKeyTable(maxEntries: cacheEntries, maxArenaBytes: min(cacheEntries * 128, 4 << 20))
         self.headerListCache = ByteKeyTable(maxEntries: min(cacheEntries, 4096), maxArenaBytes: min(cacheEntries * 16, 1 << 20))
         self.source = source
@@ -76,6 +78,7 @@ package struct EvidenceCollector {
         self.hasHostField = hasHostField
         self.allowOriginField = allowOriginField
         self.logsOrigins = logsOrigins
+        self.jsonLines = jsonLines
         self.evidence = Evidence(source: source)
         self.evidence.originCap.capacity = self.capacity
     }
@@ -91,7 +94,11 @@ package struct EvidenceCollector {
         let raw = f.precomputed?.rawOrigin ?? Self.rawOrigin(f, source: source)
         if raw.isEmpty {
             evidence.linesWithoutOrigin += 1
-            if !logsOrigins { evidence.linesOfFormatsWithoutOrigins += 1 }
+            if !logsOrigins {
+                evidence.linesOfFormatsWithoutOrigins += 1
+            } else if jsonLines {
+                evidence.jsonLinesWithoutOrigin += 1
+            }
             return
         }
         let hash = f.precomputed?.rawOriginHash ?? raw.tableHash

@@ -26,7 +26,7 @@ package enum HTMLReport: LineWrittenReport {
         if let period = ReportText.period(e) { facts.append("Period: \(period)") }
         if let state = ReportText.stateLine(a) { facts.append(state) }
         if e.originsNotLogged {
-            facts.append("Traffic: " + ReportText.originsNotLoggedTraffic)
+            facts.append("Traffic: " + ReportText.originsNotLoggedTraffic(e))
         } else {
             facts.append("Traffic: \(ReportText.count(e.crossOriginRequests, "cross-origin request")) "
                 + "from \(ReportText.count(e.origins.values.reduce(0) { $0 + ($1.requests > 0 ? 1 : 0) }, "origin"))"

@@ -14,7 +14,7 @@ package enum MarkdownReport: LineWrittenReport {
         if let period = ReportText.period(e) { line("- Period: \(period)") }
         if let state = ReportText.stateLine(a) { line("- \(state)") }
         if e.originsNotLogged {
-            line("- Cross-origin requests: \(cell(ReportText.originsNotLoggedTraffic))")
+            line("- Cross-origin requests: \(cell(ReportText.originsNotLoggedTraffic(e)))")
         } else {
             line("- Cross-origin requests: \(ReportText.count(e.crossOriginRequests)); same-origin: "
                 + "\(ReportText.count(e.sameOriginRequests)); null: \(ReportText.count(e.null.requests)); invalid: \(ReportText.count(e.invalid.requests))")

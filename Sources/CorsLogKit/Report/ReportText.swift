@@ -219,6 +219,7 @@ enum ReportText {
         let e = a.evidence
         if e.source == .originHeader {
             s += "; origins from the Origin header"
+            if e.originsNotLogged { s += " — but " + jsonWithoutOrigin }
         } else if e.originsNotLogged {
             s += "; the format records neither Origin nor Referer, so no cross-origin request can be seen in it"
         } else {
@@ -231,9 +232,18 @@ enum ReportText {
         return s
     }
 
+    /// JSON lines none of which has an Origin value (`Evidence.jsonLinesWithoutOrigin`).
+    static let jsonWithoutOrigin = "no line has an Origin value, and in JSON lines a header that is not logged reads "
+        + "the same as one not sent (Traefik keeps only the request headers it is told to: "
+        + "`--accesslog.fields.headers.names.Origin=keep`)"
+
     /// The traffic line's text when no line could show an origin (`Evidence.originsNotLogged`).
-    static let originsNotLoggedTraffic = "cannot tell: the log format records neither Origin nor Referer; "
-        + "`corslog log-format nginx` or `corslog log-format apache` prints the directive that adds them"
+    static func originsNotLoggedTraffic(_ e: Evidence) -> String {
+        e.linesOfFormatsWithoutOrigins == 0
+            ? "cannot tell: " + jsonWithoutOrigin
+            : "cannot tell: the log format records neither Origin nor Referer; "
+                + "`corslog log-format nginx` or `corslog log-format apache` prints the directive that adds them"
+    }
 
     /// The proposal's text when no line could show an origin.
     static let originsNotLoggedProposal = "none: the log records no origin, so corslog cannot tell which origins use the API. "
@@ -241,10 +251,11 @@ enum ReportText {
 
     /// Why `propose`, `check`, `verify` and `--write-policy` stop when no line could show an origin.
     static func originsNotLoggedError(_ a: Analysis) -> String {
-        "no origin can be seen in \(count(a.evidence.linesWithoutOrigin, "line")): format \(a.format.name) records neither "
-            + "Origin nor Referer, so nothing can be proposed or checked from them (an empty allowlist would refuse every "
-            + "page that uses the API). Log with the directive of `corslog log-format nginx` or `corslog log-format apache`, "
-            + "then analyse the new log."
+        let e = a.evidence
+        let why = e.linesOfFormatsWithoutOrigins == 0 ? jsonWithoutOrigin : "format \(a.format.name) records neither Origin nor Referer"
+        return "no origin can be seen in \(count(e.linesWithoutOrigin, "line")): \(why); so nothing can be proposed or checked "
+            + "from them (an empty allowlist would refuse every page that uses the API). Log the Origin header (for nginx and "
+            + "Apache, the directive of `corslog log-format nginx` or `corslog log-format apache`), then analyse the new log."
     }
 
     static func siteLine(_ i: Inference) -> String {

@@ -21,7 +21,7 @@ package enum TextReport: LineWrittenReport {
         if let period = ReportText.period(e) { line("Period: \(period)") }
         if let state = ReportText.stateLine(a) { line("\(state)") }
         if e.originsNotLogged {
-            line("Traffic: " + ReportText.originsNotLoggedTraffic)
+            line("Traffic: " + ReportText.originsNotLoggedTraffic(e))
         } else {
             line("Traffic: \(ReportText.count(e.crossOriginRequests, "cross-origin request")) "
                 + "from \(ReportText.count(e.origins.values.reduce(0) { $0 + ($1.requests > 0 ? 1 : 0) }, "origin"))"

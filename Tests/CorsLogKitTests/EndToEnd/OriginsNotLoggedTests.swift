@@ -118,6 +118,32 @@ import Testing
         #expect(alone.status == 65)
     }
 
+    /// JSON lines read a missing key as empty: a log none of whose lines has an Origin value
+    /// (Traefik keeps only the request headers it is told to) cannot tell "not sent" from
+    /// "not logged". The shipped JSON sample has the key, and is known.
+    @Test func jsonLinesWithoutAnyOriginValueAreUnknownToo() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let sample = try String(contentsOfFile: "\(samples)/json/access.json", encoding: .utf8)
+        let stripped = try sample.split(separator: "\n").map { line in
+            var object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
+            object.removeValue(forKey: "http_origin")
+            return String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
+        }.joined(separator: "\n") + "\n"
+        #expect(!stripped.contains("\"http_origin\""))
+        let file = dir.appendingPathComponent("access.json")
+        try Data(stripped.utf8).write(to: file)
+        let text = try runProcess(bin, ["analyze"] + site + [file.path])
+        #expect(text.status == 0, "\(text.err)")
+        #expect(text.out.contains("Traffic: cannot tell: no line has an Origin value, and in JSON lines a header that is not logged"))
+        #expect(text.out.contains("--accesslog.fields.headers.names.Origin=keep"))
+        let propose = try runProcess(bin, ["propose", "--target", "nginx"] + site + [file.path])
+        #expect(propose.status == 65)
+        #expect(propose.out.isEmpty)
+        let known = try json(try runProcess(bin, ["analyze"] + site + ["--output", "json", "\(samples)/json/"]).out)
+        #expect((known["proposal"] as! [String: Any])["origins_not_logged"] as? Bool == false)
+    }
+
     @Test func theCountSurvivesASummaryAndOlderSummariesReadAsZero() throws {
         var e = Evidence(source: .referer)
         e.linesWithoutOrigin = 7
@@ -138,6 +164,17 @@ import Testing
         #expect(throws: DecodingError.self) {
             try JSONDecoder().decode(Evidence.self, from: JSONSerialization.data(withJSONObject: object))
         }
+        // JSON lines without an Origin value: counted apart, carried, and unknown alike.
+        var j = Evidence(source: .originHeader)
+        j.linesWithoutOrigin = 5
+        j.jsonLinesWithoutOrigin = 5
+        #expect(j.originsNotLogged)
+        let jBack = try JSONDecoder().decode(Evidence.self, from: try JSONEncoder().encode(j))
+        #expect(jBack.jsonLinesWithoutOrigin == 5 && jBack.originsNotLogged)
+        var other = Evidence(source: .originHeader)
+        other.sameOriginRequests = 1
+        j.merge(other, capacity: 100)
+        #expect(!j.originsNotLogged, "one host whose lines have Origin makes it known")
         // One line that did show an origin: known.
         e.sameOriginRequests = 1
         #expect(!e.originsNotLogged)
