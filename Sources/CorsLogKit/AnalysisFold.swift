@@ -61,7 +61,9 @@ struct AnalysisFold {
     /// The run: fails when no file could be read or no line fits the format. A file that
     /// broke after some lines (a truncated gzip, say) was read in part: its lines are the
     /// report's, even when it is the only file (exit 3, not 66).
-    consuming func finish(format: LogFormat?, detection: FormatDetector.Detection?) throws(AnalysisError) -> AnalysisRun {
+    /// `formats`: the presets the files were read with, when they differ (`FileFormats`).
+    consuming func finish(format: LogFormat?, detection: FormatDetector.Detection?,
+                          formats: [LogFormat]? = nil) throws(AnalysisError) -> AnalysisRun {
         let input = self.input
         if input.files.allSatisfy({ $0.error != nil && $0.lines == 0 }) && !input.files.isEmpty {
             throw AnalysisError(kind: .noInput, description: "no input could be read: "
@@ -98,7 +100,8 @@ struct AnalysisFold {
         // caller builds the window's evidence from the days and its state file
         // (`Pipeline.runIncremental`), so a whole-run total would be work and memory for nothing.
         let total = (options.byDay ? nil : evidence) ?? FileWork.makeCollector(format: format, options: options).finish()
-        let analysis = Analysis(format: FormatInfo(format), detection: detection.map { DetectionInfo(parsed: $0.parsed, sampled: $0.sampled) },
+        let info = formats.map { FormatInfo.joined($0.map(FormatInfo.init)) } ?? FormatInfo(format)
+        let analysis = Analysis(format: info, detection: detection.map { DetectionInfo(parsed: $0.parsed, sampled: $0.sampled) },
                                 input: input, evidence: total, sites: options.sites)
         return AnalysisRun(analysis: analysis, reads: reads, days: days, inflate: input.inflate,
                            linesParsedAhead: linesParsedAhead)

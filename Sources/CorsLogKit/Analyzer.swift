@@ -112,6 +112,9 @@ package struct FileSummary: Sendable {
     /// Lines that fit a preset recording Origin whole while the format read them with text
     /// left over (`RicherFormatProbe`): the log format changed; nil when none.
     package var richerFormatLines: RicherFormatLines? = nil
+    /// The preset the file was read with, when the run's files were read with different ones
+    /// (`FileFormats`); nil when the run's format read every file.
+    package var format: String? = nil
 }
 
 /// A line that was not used, and why.
@@ -168,6 +171,14 @@ package struct FormatInfo: Sendable, Equatable, Codable {
 
     package init(_ format: LogFormat) {
         self.init(name: format.name, syntax: format.syntax, definition: format.definition)
+    }
+
+    /// Several formats as one (files read with different ones, summaries of different
+    /// formats merged): the names joined with " + ", the definitions with " | ", the first's syntax.
+    package static func joined(_ formats: [FormatInfo]) -> FormatInfo {
+        guard formats.count > 1 else { return formats[0] }
+        return FormatInfo(name: formats.map(\.name).joined(separator: " + "), syntax: formats[0].syntax,
+                          definition: formats.map(\.definition).joined(separator: " | "))
     }
 }
 
@@ -277,6 +288,12 @@ package enum Analyzer {
         if format == nil, let chosen = NewerFormat.choose(files.filter { $0.start.offset == 0 }.map(\.path)) {
             (format, detection, newer) = (chosen.format, chosen.detection, chosen.change)
         }
+        // Files whose first lines fit different presets that agree on Origin: each its own (`FileFormats`).
+        var perFile: FileFormats? = nil
+        if format == nil, let mixed = FileFormats.choose(files) {
+            perFile = mixed
+            (format, detection) = (mixed.first, mixed.detection)
+        }
 
         // Each file's outcome is folded into the run as soon as it and the files before it
         // are read, so a rotated set of any length holds the evidence of a few files at most.
@@ -326,6 +343,7 @@ package enum Analyzer {
         // The rest, with the format known: in parallel unless an observer must see the lines in order.
         if let format, next < files.count {
             let rest = Array(next..<files.count)
+            let formats = perFile?.formats
             func sideBySide() -> Bool {
                 min(rest.count, cores, Self.maxFilesSideBySide) > 1 && onLine == nil
                     && rest.count >= min(cores, Self.maxFilesSideBySide) && !fold.holdsManyOrigins
@@ -340,8 +358,8 @@ package enum Analyzer {
                 let first = rest[0]
                 let readers = rest.map { plan(files[$0].path, alone: false).reader }
                 oneAtATime = ParallelMap.forEachInOrder(rest, workers: workers, window: workers) { i in
-                    readWhole(files[i], index: i, format: format, options: options, reader: readers[i - first],
-                              observer: nil, progress: progress)
+                    readWhole(files[i], index: i, format: formats?[i] ?? format, options: options, reader: readers[i - first],
+                              observer: nil, progress: progress, namesFormat: formats != nil)
                 } consume: { _, outcome in
                     fold.add(outcome)
                     return !fold.holdsManyOrigins
@@ -351,20 +369,22 @@ package enum Analyzer {
             // in order, or files with many origins): its lines parsed ahead on the other cores.
             for i in oneAtATime {
                 let (reader, aheadWorkers) = plan(files[i].path, alone: true)
-                fold.add(readWhole(files[i], index: i, format: format, options: options, reader: reader,
-                                   observer: onLine, progress: progress, aheadWorkers: aheadWorkers))
+                fold.add(readWhole(files[i], index: i, format: formats?[i] ?? format, options: options, reader: reader,
+                                   observer: onLine, progress: progress, aheadWorkers: aheadWorkers, namesFormat: formats != nil))
             }
         }
-        return try fold.finish(format: format, detection: detection)
+        return try fold.finish(format: format, detection: detection, formats: perFile?.distinct)
     }
 
     /// Reads one file whose format is known; with `aheadWorkers` ≥ 1 its lines are parsed on
     /// that many threads ahead of the aggregation (`ParseAhead`), which (and the observer)
-    /// still sees them in order on this thread.
+    /// still sees them in order on this thread. `namesFormat`: the file's summary names its
+    /// format (the files of the run are read with different ones).
     private static func readWhole(_ file: FileToRead, index: Int, format: LogFormat, options: AnalysisOptions,
                                   reader: LineReader, observer: ((borrowing ParsedFields) -> Void)?,
-                                  progress: ProgressHandler?, aheadWorkers: Int = 0) -> FileOutcome {
+                                  progress: ProgressHandler?, aheadWorkers: Int = 0, namesFormat: Bool = false) -> FileOutcome {
         var work = FileWork(path: file.path, index: index, options: options, format: format)
+        if namesFormat { work.summary.format = format.name }
         let result: FileReadResult
         if aheadWorkers >= 1 {
             var ahead = AheadFeed(format: format, workers: aheadWorkers, options: options, observer: observer)

@@ -129,9 +129,7 @@ package struct EvidenceSummary: Sendable {
 
         package consuming func finish() throws(CorsLogError) -> Analysis {
             guard let first, let evidence else { throw CorsLogError(.noInput, "no summary to merge") }
-            let format = formats.count == 1 ? formats[0]
-                : FormatInfo(name: formats.map(\.name).joined(separator: " + "), syntax: formats[0].syntax,
-                             definition: formats.map(\.definition).joined(separator: " | "))
+            let format = FormatInfo.joined(formats)
             return Analysis(format: format, detection: allDetected ? DetectionInfo(parsed: parsed, sampled: sampled) : nil,
                             input: input, evidence: evidence, sites: first.sites)
         }
@@ -272,7 +270,7 @@ extension InputSummary: Codable {
 
 extension FileSummary: Codable {
     private enum CodingKeys: String, CodingKey {
-        case path, lines, parsed, skipped, blank, overlong, compressed, error
+        case path, lines, parsed, skipped, blank, overlong, compressed, error, format
         case richerFormat = "richer_format", richerFormatLines = "richer_format_lines", richerFormatFirstLine = "richer_format_first_line"
     }
 
@@ -286,6 +284,7 @@ extension FileSummary: Codable {
         try c.encode(overlong, forKey: .overlong)
         try c.encode(compressed, forKey: .compressed)
         try c.encode(error?.description, forKey: .error)
+        try c.encodeIfPresent(format, forKey: .format)
         if let r = richerFormatLines {
             try c.encode(r.format, forKey: .richerFormat)
             try c.encode(r.lines, forKey: .richerFormatLines)
@@ -304,6 +303,13 @@ extension FileSummary: Codable {
         compressed = try c.decode(Bool.self, forKey: .compressed)
         if let sentence = try c.decodeIfPresent(PlainText.self, forKey: .error) {
             error = InputError(path: path, kind: .recorded(sentence.text))
+        }
+        // Absent in summaries of corslog before it read files with formats of their own, and when one format read all.
+        if let format = try c.decodeIfPresent(PlainText.self, forKey: .format)?.text {
+            guard LogFormat.presetNames.contains(format) else {
+                throw DecodingError.dataCorruptedError(forKey: .format, in: c, debugDescription: "a file's format must be a preset, not \(format)")
+            }
+            self.format = format
         }
         // Absent in summaries of corslog before it probed for a changed format, and when none was found.
         if let format = try c.decodeIfPresent(PlainText.self, forKey: .richerFormat)?.text {

@@ -47,14 +47,18 @@ package struct NewerFormat: Sendable, Equatable {
     }
 
     /// The complete lines in the first `headBytes` of `path`, decoded when it is gzip (a
-    /// gzip cut there decodes up to the cut); empty when it cannot be read.
-    static func head(_ path: String) -> [[UInt8]] {
+    /// gzip cut there decodes up to the cut); empty when it cannot be read. With `offset`
+    /// (where a resumed read starts, at a line's start), a plain file's lines from there; a
+    /// gzip file's still from its start.
+    static func head(_ path: String, from offset: UInt64 = 0) -> [[UInt8]] {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return [] }
         defer { close(fd) }
         var bytes = [UInt8](repeating: 0, count: headBytes)
+        var at: off_t = 0
+        if offset > 0 && !LineReader.startsWithGzipMagic(path) { at = off_t(clamping: offset) }
         // safe because: pread writes at most headBytes bytes into the array's own storage.
-        let n = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress, headBytes, 0) }
+        let n = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress, headBytes, at) }
         guard n > 0 else { return [] }
         bytes.removeSubrange(n...)
         let cut = n == headBytes

@@ -27,6 +27,8 @@ package struct JSONReport: Encodable, Sendable {
         var overlong: Int
         var compressed: Bool
         var error: String?
+        /// The preset the file was read with, when the run's files were read with different ones.
+        var format: String?
     }
     package struct FormatChange: Codable, Sendable {
         var format: String
@@ -255,7 +257,7 @@ package struct JSONReport: Encodable, Sendable {
         input = Input(
             files: inp.files.map {
                 File(path: $0.path, lines: $0.lines, parsed: $0.parsed, skipped: $0.skipped, blank: $0.blank,
-                     overlong: $0.overlong, compressed: $0.compressed, error: $0.error?.description)
+                     overlong: $0.overlong, compressed: $0.compressed, error: $0.error?.description, format: $0.format)
             },
             lines: inp.lines, parsed: inp.parsed, skipped: inp.skipped, blank: inp.blank,
             skippedExamples: inp.skippedExamples.map { Skipped(file: $0.file, line: $0.line, reason: $0.reason) },

@@ -11,6 +11,7 @@ package enum MarkdownReport: LineWrittenReport {
         if let left = ReportText.errorLogsLine(a.input) { line("- \(cell(left))") }
         if let changed = ReportText.formatChangeLine(a) { line("- **\(cell(changed))**") }
         if let newer = ReportText.newerFormatLine(a.input) { line("- **\(cell(newer))**") }
+        if let formats = ReportText.fileFormatsLine(a.input) { line("- \(cell(formats))") }
         if let period = ReportText.period(e) { line("- Period: \(period)") }
         if let state = ReportText.stateLine(a) { line("- \(state)") }
         if e.originsNotLogged {

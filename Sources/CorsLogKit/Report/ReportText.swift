@@ -132,6 +132,25 @@ enum ReportText {
             + "in that format are skipped (--format \(n.otherFormat) reads them, from Referer)."
     }
 
+    /// That the files were read with different presets, each with the one its first lines fit
+    /// (`FileFormats`): which files each preset read.
+    static func fileFormatsLine(_ input: InputSummary) -> String? {
+        var order: [String] = []
+        var files: [String: [String]] = [:]
+        for f in input.files {
+            guard let format = f.format else { continue }
+            if files[format] == nil { order.append(format) }
+            files[format, default: []].append(f.path)
+        }
+        guard order.count > 1 else { return nil }
+        let each = order.map { format in
+            let paths = files[format]!
+            return "\(format) for " + paths.prefix(3).joined(separator: ", ") + (paths.count > 3 ? " and \(count(paths.count - 3)) more" : "")
+        }
+        return "Formats: each file was read with the preset its first lines fit: " + each.joined(separator: "; ")
+            + " (give --format to read every file with one)."
+    }
+
     static func errorLogsLine(_ input: InputSummary) -> String? {
         let left = input.errorLogsLeftOut
         guard !left.isEmpty else { return nil }

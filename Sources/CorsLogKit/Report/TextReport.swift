@@ -11,13 +11,14 @@ package enum TextReport: LineWrittenReport {
             + "\(ReportText.count(a.input.skipped)) skipped, \(ReportText.count(a.input.blank)) blank; \(ReportText.formatLine(a))"
             + (a.input.inflate.map { "; gzip inflated by \($0.rawValue)" } ?? ""))
         line(ReportText.table(a.input.files.map { f in
-            ["  " + f.path, f.compressed ? "gzip" : "plain", ReportText.count(f.lines, "line"),
+            ["  " + f.path, (f.compressed ? "gzip" : "plain") + (f.format.map { ", \($0)" } ?? ""), ReportText.count(f.lines, "line"),
              "\(ReportText.count(f.parsed)) parsed", "\(ReportText.count(f.skipped)) skipped",
              f.error.map { "ERROR: \($0.description)" } ?? ""]
         }))
         if let left = ReportText.errorLogsLine(a.input) { line(left) }
         if let changed = ReportText.formatChangeLine(a) { line(changed) }
         if let newer = ReportText.newerFormatLine(a.input) { line(newer) }
+        if let formats = ReportText.fileFormatsLine(a.input) { line(formats) }
         if let period = ReportText.period(e) { line("Period: \(period)") }
         if let state = ReportText.stateLine(a) { line("\(state)") }
         if e.originsNotLogged {
