@@ -15,9 +15,14 @@ package enum FormatDetector {
     static let candidates = ["nginx-cors", "apache-cors", "vhost_combined", "combined", "common", "json"]
 
     /// Picks the best-fitting preset for the first lines of the input (at most ~200):
-    /// most lines parsed, then fewer with trailing text, then the more specific
-    /// preset (nginx-cors/apache-cors > vhost_combined > combined > common; json
-    /// when lines are JSON objects). nil when no preset parses any line.
+    /// most lines parsed whole (no text left after the format), then most lines parsed,
+    /// then the more specific preset (nginx-cors/apache-cors > vhost_combined > combined >
+    /// common; json when lines are JSON objects). nil when no preset parses any line.
+    ///
+    /// Whole lines first: a line cut short (a server killed mid-write, a full disk) still
+    /// fits a shorter preset with its head — `common` reads `… 200 512 "-" "Mozilla/5.0 (X11;`
+    /// with text left over — so counting every parsed line alike let one such line among
+    /// 200 choose `common` for an `nginx-cors` log, and no origin was seen.
     package static func detect(_ lines: [[UInt8]]) -> Detection? {
         let sample = lines.lazy.filter { line in
             line.contains { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }
@@ -25,7 +30,7 @@ package enum FormatDetector {
         let sampled = sample.count
         guard sampled > 0 else { return nil }
 
-        var best: (format: LogFormat, parsed: Int, trailing: Int)? = nil
+        var best: (format: LogFormat, parsed: Int, whole: Int)? = nil
         for name in candidates {
             guard let format = LogFormat.preset(name) else { continue }
             var parser = format.makeParser()
@@ -39,8 +44,9 @@ package enum FormatDetector {
                 }
             }
             // Candidates come most specific first, so only a strictly better fit replaces.
-            if parsed > 0, best == nil || parsed > best!.parsed || (parsed == best!.parsed && trailing < best!.trailing) {
-                best = (format, parsed, trailing)
+            let whole = parsed - trailing
+            if parsed > 0, best == nil || whole > best!.whole || (whole == best!.whole && parsed > best!.parsed) {
+                best = (format, parsed, whole)
             }
         }
         // nginx-cors and apache-cors have one layout; only the escaping differs:

@@ -17,6 +17,40 @@ import Testing
         #expect(d.sampled == 2)
     }
 
+    /// Lines cut short (a server killed mid-write, a full disk) still fit a shorter preset with
+    /// their head, with text left over: they must not choose it over the preset every whole
+    /// line fits (one such line among 200 made an nginx-cors log `common`: no origin seen).
+    @Test(arguments: [1, 5, 40])
+    func linesCutShortDoNotChooseAShorterPreset(cut: Int) throws {
+        var lines: [String] = []
+        for i in 0..<200 {
+            let line = "203.0.113.\(i % 250) - - [20/Nov/2026:10:00:00 +0000] \"GET /v1/\(i) HTTP/1.1\" 200 12 \"-\" "
+                + "\"Mozilla/5.0 (X11; Linux x86_64)\" \"api.example\" \"-\" \"-\" \"-\" \"*\" \"-\""
+            // Cut inside the User-Agent: still `common` with text left, not nginx-cors nor combined.
+            lines.append(i % (200 / cut) == 3 ? String(line.prefix(92)) : line)
+        }
+        #expect(lines.filter { $0.count == 92 }.count == cut)
+        let d = try #require(FormatDetector.detect(lines.map { Array($0.utf8) }))
+        #expect(d.format.name == "nginx-cors")
+        #expect(d.parsed == 200 - cut)
+        // Cut after the User-Agent: whole `combined` lines, still fewer than nginx-cors's.
+        let afterAgent = lines.enumerated().map { i, l in i % 7 == 0 ? String(l.prefix(l.count - 30)) : l }
+        #expect(try #require(FormatDetector.detect(afterAgent.map { Array($0.utf8) })).format.name == "nginx-cors")
+    }
+
+    /// Common and combined lines mixed (crowdsec-hub-clf-lines.log): combined, whose lines keep
+    /// their Referer, wins when more lines fit it whole; `common` only when most lines are CLF.
+    @Test func mixedCommonAndCombinedLines() throws {
+        let clf = "198.51.100.1 - - [20/Nov/2026:10:00:00 +0000] \"GET / HTTP/1.1\" 200 5"
+        let combined = clf + " \"https://app.example/\" \"curl/8\""
+        func detect(_ clfLines: Int, _ combinedLines: Int) -> String? {
+            FormatDetector.detect(Array(repeating: Array(clf.utf8), count: clfLines)
+                                  + Array(repeating: Array(combined.utf8), count: combinedLines))?.format.name
+        }
+        #expect(detect(10, 90) == "combined")
+        #expect(detect(90, 10) == "common")
+    }
+
     @Test func combinedForCombined() throws {
         // gromnitsky-sigwait-access.log lines 1–2, plus a blank line that is not sampled.
         let text = """

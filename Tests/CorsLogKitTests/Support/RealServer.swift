@@ -46,7 +46,7 @@ final class RealServer {
         defer { try? FileManager.default.removeItem(at: dir) }
         var lastError = ""
         for _ in 0..<5 {
-            let server = RealServer(dir: dir, port: Int.random(in: 20_000..<45_000))
+            let server = RealServer(dir: dir, port: freePort())
             let launch = try configure(dir, server.port)
             if try server.start(launch) {
                 defer { server.stop(launch.stopSignal) }
@@ -86,11 +86,36 @@ final class RealServer {
         process = p
         for _ in 0..<100 {
             if !p.isRunning { process = nil; return false }
-            if (try? request("/corslog-startup-probe", headers: [])) != nil { return true }
+            if (try? request("/corslog-startup-probe", headers: [])) != nil {
+                // Another test's server on the port answers the probe too, while ours is still
+                // exiting with "address already in use": ours must still be running a moment later.
+                usleep(100_000)
+                if !p.isRunning { process = nil; return false }
+                return true
+            }
             usleep(50_000)
         }
         stop(launch.stopSignal)
         return false
+    }
+
+    /// A loopback port no socket listens on now: the kernel's choice for a socket bound to
+    /// port 0 (so the servers of tests running side by side do not meet on one port, as two
+    /// random picks could), released for the server to take.
+    static func freePort() -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return Int.random(in: 20_000..<45_000) }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        guard bound else { return Int.random(in: 20_000..<45_000) }
+        return Int(UInt16(bigEndian: address.sin_port))
     }
 
     /// Stops the server with its graceful signal; kills it and its children after 10 s.
