@@ -156,6 +156,11 @@ package enum Pipeline {
                 + "of the logs" + (held > 0 ? ", and \(ReportText.count(held, "origin")) \(held == 1 ? "is" : "are") held for review" : "")
                 + ". Read why in `corslog analyze`'s report; --trust the origins whose pages use the API")
         }
+        if inference.proposal.origins.isEmpty && b.crossOriginRequests == 0 {
+            let lines = analysis.map { " in \(ReportText.count($0.input.parsed, "line"))" + (ReportText.period($0.evidence).map { " (\($0))" } ?? "") } ?? ""
+            out.append("the logs hold no cross-origin request\(lines), so the proposal allows no origin: a page on another site "
+                + "that uses the API but was not seen in them would be refused. Analyse the logs of a longer period before replacing *")
+        }
         if inference.linesWithoutOriginField > 0 {
             out.append("\(ReportText.count(inference.linesWithoutOriginField, "line")) were read with a format that records neither "
                 + "Origin nor Referer: their cross-origin requests are not counted")

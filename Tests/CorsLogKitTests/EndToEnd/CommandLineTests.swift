@@ -115,6 +115,16 @@ import Testing
             + "and 1 origin is held for review"), "\(r.err)")
         let samplesRun = try runProcess(bin, ["propose", "--target", "nginx", "--site", "https://api.example.com", "\(samples)/nginx/"])
         #expect(!samplesRun.err.contains("allows no origin"))
+        #expect(!samplesRun.err.contains("no cross-origin request"))
+
+        // Logs that record Origin but hold no cross-origin request (a night of health checks):
+        // nothing is refused that was seen, but nothing was seen either.
+        let quiet = (0..<3).map { #"192.0.2.1 - - [05/Nov/2025:10:00:0\#($0) +0000] "GET /health HTTP/1.1" 200 2 "-" "kube-probe/1.29" "api.example.com" "-" "-" "-" "-" "-""# }
+        let none = try runProcess(bin, ["propose", "--target", "nginx", "--format", "nginx-cors", "--site", "https://api.example.com", "-"],
+                                  stdin: Data((quiet.joined(separator: "\n") + "\n").utf8))
+        #expect(none.status == 0, "\(none.err)")
+        #expect(none.err.contains("corslog: warning: the logs hold no cross-origin request in 3 lines (2025-11-05T10:00:00Z to "
+            + "2025-11-05T10:00:02Z), so the proposal allows no origin"), "\(none.err)")
     }
 
     @Test func readsStandardInput() throws {
