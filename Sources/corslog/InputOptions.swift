@@ -5,7 +5,7 @@ import Foundation
 /// Which logs to read and how to parse them.
 struct InputOptions: ParsableArguments {
     @Argument(help: ArgumentHelp(
-        "Log files or directories; '-' reads standard input. A directory stands for its files, a logrotate set is read oldest first, gzip is recognised by its content.",
+        "Log files or directories; '-' reads standard input (also when none is named and standard input is not a terminal). A directory stands for its files, a logrotate set is read oldest first, gzip is recognised by its content.",
         valueName: "file"),
         completion: .file())
     var files: [String] = []
@@ -81,8 +81,13 @@ struct InputOptions: ParsableArguments {
         guard maxOrigins >= 16 else { throw ValidationError("--max-origins must be at least 16") }
         if let threads, threads < 1 { throw ValidationError("--threads \(threads): expected 1 or more") }
         guard windowDays != nil else { throw ValidationError("--window \(window): expected a number of days from 1 to 3660, e.g. 30d") }
-        if state != nil && files.contains("-") {
+        // No file named: standard input, which `--state` cannot resume (it would count the
+        // same lines again each run) and which, on a terminal, would wait for typed lines.
+        if state != nil && (files.isEmpty || files.contains("-")) {
             throw ValidationError("--state cannot resume standard input: name the log files")
+        }
+        if files.isEmpty && isatty(STDIN_FILENO) == 1 {
+            throw ValidationError("no log named: give the log files or directories (e.g. /var/log/nginx/), or pipe a log in")
         }
     }
 }

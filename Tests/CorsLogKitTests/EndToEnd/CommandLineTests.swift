@@ -127,6 +127,33 @@ import Testing
             + "2025-11-05T10:00:02Z), so the proposal allows no origin"), "\(none.err)")
     }
 
+    /// No file named: standard input — but not for `--state`, which would count the same piped
+    /// lines again on every run, and not from a terminal, where it would wait for typed lines.
+    @Test func noFileNamedReadsStandardInputUnlessThatCannotWork() throws {
+        let data = try Data(contentsOf: URL(fileURLWithPath: "\(samples)/nginx/access.log"))
+        let piped = try runProcess(bin, ["analyze", "--site", "https://api.example.com"], stdin: data)
+        #expect(piped.status == 0, "\(piped.err)")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("corslog-stdin-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let state = dir.appendingPathComponent("state.json").path
+        for files in [[], ["-"]] {
+            let r = try runProcess(bin, ["analyze", "--state", state] + files, stdin: data)
+            #expect(r.status == 64, "\(files): \(r.err)")
+            #expect(r.err.contains("--state cannot resume standard input: name the log files"))
+        }
+        #expect(!FileManager.default.fileExists(atPath: state))
+        // A terminal on standard input (`script` gives the command one).
+        let script = "/usr/bin/script"
+        guard FileManager.default.isExecutableFile(atPath: script) else {
+            #expect(ProcessInfo.processInfo.environment["CI"] == nil, "\(script) (bsdutils) is missing under CI")
+            print("corslog test: \(script) (bsdutils) is not installed: the terminal case is skipped")
+            return
+        }
+        let tty = try runProcess(script, ["-qec", "\(bin) analyze --site https://api.example.com", "/dev/null"])
+        #expect(tty.status == 64, "\(tty.out) \(tty.err)")
+        #expect((tty.out + tty.err).contains("no log named: give the log files or directories"))
+    }
+
     @Test func readsStandardInput() throws {
         let data = try Data(contentsOf: URL(fileURLWithPath: "\(samples)/nginx/access.log"))
         let r = try runProcess(bin, ["analyze", "--site", "https://api.example.com", "--output", "json", "-"], stdin: data)

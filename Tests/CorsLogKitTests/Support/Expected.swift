@@ -58,8 +58,11 @@ func runProcess(_ executable: String, _ arguments: [String], stdin: Data? = nil)
     let errBox = DataBox(), group = DispatchGroup()
     let errHandle = err.fileHandleForReading, inHandle = input.fileHandleForWriting
     DispatchQueue.global().async(group: group) { errBox.data = errHandle.readDataToEndOfFile() }
+    // A program that exits without reading its input (a usage error) closes the pipe: the
+    // write then fails with EPIPE instead of SIGPIPE ending the test process.
+    signal(SIGPIPE, SIG_IGN)
     DispatchQueue.global().async(group: group) {
-        if let stdin { inHandle.write(stdin) }
+        if let stdin { try? inHandle.write(contentsOf: stdin) }
         try? inHandle.close()
     }
     let o = out.fileHandleForReading.readDataToEndOfFile()
