@@ -161,6 +161,7 @@ package enum Pipeline {
             out.append("the logs hold no cross-origin request\(lines), so the proposal allows no origin: a page on another site "
                 + "that uses the API but was not seen in them would be refused. Analyse the logs of a longer period before replacing *")
         }
+        if let proxied = ReportText.proxiedClientsLine(inference) { out.append(proxied) }
         if inference.linesWithoutOriginField > 0 {
             out.append("\(ReportText.count(inference.linesWithoutOriginField, "line")) were read with a format that records neither "
                 + "Origin nor Referer: their cross-origin requests are not counted")

@@ -92,4 +92,14 @@ package struct Inference: Sendable {
     /// Whether no line could show an origin (`Evidence.originsNotLogged`): the proposal is
     /// then unknown, not "none", and `propose`, `check` and `verify` refuse to go on.
     package var originsNotLogged = false
+    /// Distinct client addresses of every cross-origin request, all origins together.
+    package var clientAddresses = 0
+    /// Whether those addresses look like a proxy's (`clientsLookProxied`): at least
+    /// `proxiedMinRequests` cross-origin requests from fewer than `--min-clients` addresses in
+    /// all, so origins are held for few-clients because of the log's client field, not their pages.
+    package var clientsLookProxied = false
+    /// The `--min-clients` the decisions used.
+    package var minClients = 3
+    /// Cross-origin requests below which few addresses in all are an ordinary small log.
+    package static let proxiedMinRequests = 100
 }

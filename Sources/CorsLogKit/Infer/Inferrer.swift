@@ -203,6 +203,13 @@ package enum Inferrer {
         }
         inference.linesWithoutOriginField = evidence.linesOfFormatsWithoutOrigins
         inference.originsNotLogged = evidence.originsNotLogged
+        var clients = DistinctCounter()
+        for (_, stats) in evidence.origins where stats.requests > 0 { clients.merge(stats.clients) }
+        inference.clientAddresses = clients.count
+        inference.minClients = options.minClients
+        inference.clientsLookProxied = breakage.crossOriginRequests >= Inference.proxiedMinRequests
+            && clients.count < options.minClients
+            && verdicts.contains { v in v.decision == .review && v.reasons.contains { $0.code == .fewClients } }
         if inference.otherMethodRequests > 0 {
             inference.otherMethodExamples = evidence.otherMethodExamples.sortedByBytes()
         }

@@ -96,6 +96,11 @@ package struct JSONReport: Encodable, Sendable {
         /// Lines read with a format that records neither Origin nor Referer: their
         /// cross-origin requests are not counted (0 when every format records one).
         var linesWithoutOriginField: Int
+        /// Distinct client addresses of every cross-origin request, all origins together.
+        var clientAddresses: Int
+        /// At least 100 cross-origin requests came from fewer addresses than --min-clients in
+        /// all, and origins are held for few-clients: the client field likely holds a proxy's address.
+        var clientsLookProxied: Bool
     }
     package struct Invalid: Codable, Sendable {
         var requests: Int
@@ -269,7 +274,8 @@ package struct JSONReport: Encodable, Sendable {
             state: analysis.incremental.map(StateEntry.init))
         traffic = Traffic(linesWithoutOrigin: e.linesWithoutOrigin, sameOriginRequests: e.sameOriginRequests,
                           crossOriginRequests: e.crossOriginRequests, nullOriginRequests: e.null.requests,
-                          invalidOriginRequests: e.invalid.requests, linesWithoutOriginField: e.linesOfFormatsWithoutOrigins)
+                          invalidOriginRequests: e.invalid.requests, linesWithoutOriginField: e.linesOfFormatsWithoutOrigins,
+                          clientAddresses: inference.clientAddresses, clientsLookProxied: inference.clientsLookProxied)
         invalidOrigins = Invalid(
             requests: e.invalid.requests,
             byReason: Dictionary(uniqueKeysWithValues: e.invalid.byReason.map { (ReportText.kebab($0.key.rawValue), $0.value) }),

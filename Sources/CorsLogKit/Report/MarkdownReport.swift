@@ -57,6 +57,10 @@ package enum MarkdownReport: LineWrittenReport {
                 + "\(ReportText.count(s.dayCount)) | \(cell(ReportText.headline(v))) |")
         }
         line("")
+        if let proxied = ReportText.proxiedClientsLine(inf) {
+            line("**\(cell(proxied))**")
+            line("")
+        }
         line("## Proposal")
         line("")
         let p = inf.proposal

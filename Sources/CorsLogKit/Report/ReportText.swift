@@ -151,6 +151,18 @@ enum ReportText {
             + " (give --format to read every file with one)."
     }
 
+    /// That every cross-origin request came from fewer client addresses than `--min-clients`
+    /// (`Inference.clientsLookProxied`): the client field is likely a proxy's.
+    static func proxiedClientsLine(_ inf: Inference) -> String? {
+        guard inf.clientsLookProxied else { return nil }
+        return "Clients: the \(count(inf.breakage.crossOriginRequests, "cross-origin request")) came from "
+            + "\(count(inf.clientAddresses, "client address")) in all, fewer than --min-clients \(inf.minClients), so the origins "
+            + "seen from them are held for few-clients: the log's client field likely holds a proxy's or load balancer's "
+            + "address, not the browsers'. Log the browsers' addresses (nginx: the realip module, `set_real_ip_from` the "
+            + "proxies' addresses and `real_ip_header X-Forwarded-For`; Apache: mod_remoteip, `RemoteIPHeader X-Forwarded-For` "
+            + "with `RemoteIPTrustedProxy`, and `%a` in place of `%h`), or give --min-clients 1 to decide by days alone."
+    }
+
     static func errorLogsLine(_ input: InputSummary) -> String? {
         let left = input.errorLogsLeftOut
         guard !left.isEmpty else { return nil }

@@ -69,6 +69,10 @@ package enum TextReport: LineWrittenReport {
             skippedAndErrors(a, line)
             return
         }
+        if let proxied = ReportText.proxiedClientsLine(inf) {
+            line(proxied)
+            line("")
+        }
         line("Proposal (replaces Access-Control-Allow-Origin: *):")
         line(ReportText.table([
             ["  origins:", ReportText.names(p.origins.map(\.serialized))],
