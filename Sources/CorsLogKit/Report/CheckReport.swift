@@ -104,6 +104,12 @@ package struct CheckReport: Sendable {
                 + "(\(ReportText.count(result.requestHeadersNotLogged)) preflights), so no header of the policy can be told unused.")
         }
         if let other = ReportText.otherMethodsLine(inference) { out.append("Methods no policy can allow: " + other + ".") }
+        if inference.clientsLookProxied {
+            out.append("Clients: the \(ReportText.count(inference.breakage.crossOriginRequests, "cross-origin request")) came from "
+                + "\(ReportText.count(inference.clientAddresses, "client address")) in all: the log's client field likely holds a "
+                + "proxy's or load balancer's address, so \"from 1 client\" above says nothing of scripts, and names few clients "
+                + "ask for cannot be told from forged ones. " + ReportText.logTheBrowsersAddresses + ".")
+        }
         return out
     }
 
@@ -253,6 +259,9 @@ package struct CheckJSONReport: Codable, Sendable {
     var originCapReached: Bool
     /// Preflights logged without Access-Control-Request-Headers: the headers were not checked (0: they were).
     var headersNotLogged: Int
+    /// Every cross-origin request came from fewer addresses than --min-clients (`traffic.clients_look_proxied`
+    /// of analyze's report): the client counts of the findings are a proxy's.
+    var clientsLookProxied: Bool
 
     package init(_ r: CheckReport) {
         let a = r.analysis, res = r.result
@@ -283,6 +292,7 @@ package struct CheckJSONReport: Codable, Sendable {
         }
         originCapReached = res.originCapReached
         headersNotLogged = res.requestHeadersNotLogged
+        clientsLookProxied = r.inference.clientsLookProxied
     }
 
     /// Pretty-printed, sorted keys, snake_case names (as the analyze report).

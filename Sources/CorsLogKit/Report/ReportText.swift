@@ -158,10 +158,13 @@ enum ReportText {
         return "Clients: the \(count(inf.breakage.crossOriginRequests, "cross-origin request")) came from "
             + "\(count(inf.clientAddresses, "client address")) in all, fewer than --min-clients \(inf.minClients), so the origins "
             + "seen from them are held for few-clients: the log's client field likely holds a proxy's or load balancer's "
-            + "address, not the browsers'. Log the browsers' addresses (nginx: the realip module, `set_real_ip_from` the "
-            + "proxies' addresses and `real_ip_header X-Forwarded-For`; Apache: mod_remoteip, `RemoteIPHeader X-Forwarded-For` "
-            + "with `RemoteIPTrustedProxy`, and `%a` in place of `%h`), or give --min-clients 1 to decide by days alone."
+            + "address, not the browsers'. " + logTheBrowsersAddresses + ", or give --min-clients 1 to decide by days alone."
     }
+
+    /// How to make the log's client field the browser's address behind a proxy.
+    static let logTheBrowsersAddresses = "Log the browsers' addresses (nginx: the realip module, `set_real_ip_from` the "
+        + "proxies' addresses and `real_ip_header X-Forwarded-For`; Apache: mod_remoteip, `RemoteIPHeader X-Forwarded-For` "
+        + "with `RemoteIPTrustedProxy`, and `%a` in place of `%h`)"
 
     static func errorLogsLine(_ input: InputSummary) -> String? {
         let left = input.errorLogsLeftOut

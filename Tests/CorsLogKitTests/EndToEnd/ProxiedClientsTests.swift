@@ -66,6 +66,19 @@ import Testing
         let propose = try runProcess(bin, ["propose", "--target", "nginx"] + site + [log.path])
         #expect(propose.status == 0)
         #expect(propose.err.contains("corslog: warning: Clients: the 150 cross-origin requests came from 1 client address"))
+
+        // check (cron): its "one client hammering" findings are the proxy's.
+        let policy = dir.appendingPathComponent("policy.yaml").path
+        #expect(try runProcess(bin, ["analyze", "--write-policy", policy, "--trust", "https://app.example.com"] + site + [log.path]).status == 0)
+        let check = try runProcess(bin, ["check", "--policy", policy] + site + [log.path])
+        #expect(check.out.contains("from 1 client: a script or scanner"), "\(check.out)")
+        #expect(check.out.contains("\nClients: the 150 cross-origin requests came from 1 client address in all: the log's client field "
+            + "likely holds a proxy's or load balancer's address"), "\(check.out)")
+        let checkJSON = try runProcess(bin, ["check", "--policy", policy, "--output", "json"] + site + [log.path])
+        let c = try JSONSerialization.jsonObject(with: Data(checkJSON.out.utf8)) as! [String: Any]
+        #expect(c["clients_look_proxied"] as? Bool == true)
+        let samples = try runProcess(bin, ["check", "--policy", policy, "--output", "json"] + site + ["\(PackagePaths.samples.path)/nginx/"])
+        #expect((try JSONSerialization.jsonObject(with: Data(samples.out.utf8)) as! [String: Any])["clients_look_proxied"] as? Bool == false)
     }
 
     /// The advice, in a real nginx: without realip the log's client is the proxy (here curl on
