@@ -37,6 +37,9 @@ struct TopValues: Sendable, Equatable {
         for e in other.entries { add(hash: e.hash, count: e.count) { e.text } }
     }
 
+    /// Every occurrence counted (Space-Saving's counts sum to it: a replaced entry's count is inherited).
+    var total: Int { entries.reduce(0) { $0 + $1.count } }
+
     /// Sorted by count (descending), then text.
     var sorted: [Entry] {
         entries.sorted { $0.count != $1.count ? $0.count > $1.count : $0.text < $1.text }

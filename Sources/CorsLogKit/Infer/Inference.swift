@@ -92,6 +92,9 @@ package struct Inference: Sendable {
     /// Whether no line could show an origin (`Evidence.originsNotLogged`): the proposal is
     /// then unknown, not "none", and `propose`, `check` and `verify` refuse to go on.
     package var originsNotLogged = false
+    /// Without `--site`: the most frequent logged Host values passed over as internal names
+    /// before the one taken as the site (or none was), most frequent first (`Inferrer.guessedSite`).
+    package var internalHosts: [String] = []
     /// Distinct client addresses of every cross-origin request, all origins together.
     package var clientAddresses = 0
     /// Whether those addresses look like a proxy's (`clientsLookProxied`): at least

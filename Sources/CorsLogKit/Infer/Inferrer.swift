@@ -38,15 +38,35 @@ package enum Inferrer {
             && stats.methods.allSatisfy { $0.key == .get || $0.key == .head || $0.key == .post || $0.value == 0 }
     }
 
+    /// The site without `--site`: the most frequent logged Host, as `https://HOST` — passing
+    /// over internal names no browser page is served from (an address, a single-label name,
+    /// `.internal`, `.local` …: the Host a proxy or load balancer sends, or its health checks),
+    /// which are returned apart. A host below a quarter of the Host values is not taken (the
+    /// Host is whatever a client sent: a scanner's must not become the site).
+    static func guessedSite(_ evidence: Evidence, psl: PublicSuffixList) -> (sites: [Origin], internal: [String]) {
+        let hosts = evidence.mostFrequentHosts
+        let total = evidence.hosts.total
+        let development = OriginClassifier(sites: [], psl: psl)
+        var internalHosts: [String] = []
+        for top in hosts {
+            guard case .origin(let o) = Origin.parse("https://" + top.host) else { continue }
+            if o.hostKind != .domain || !o.host.contains(".") || development.isDevelopment(o) {
+                internalHosts.append(top.host)
+                continue
+            }
+            return top.requests * 4 >= total ? ([o], internalHosts) : ([], internalHosts)
+        }
+        return ([], internalHosts)
+    }
+
     package static func infer(_ evidence: Evidence, options: InferenceOptions, psl: PublicSuffixList) -> Inference {
         var sites = options.sites
         var siteSource = SiteSource.flag
+        var internalHosts: [String] = []
         if sites.isEmpty {
             siteSource = .unknown
-            if let top = evidence.mostFrequentHosts.first, case .origin(let o) = Origin.parse("https://" + top.host) {
-                sites = [o]
-                siteSource = .hostField
-            }
+            (sites, internalHosts) = guessedSite(evidence, psl: psl)
+            if !sites.isEmpty { siteSource = .hostField }
         }
         let classifier = OriginClassifier(sites: sites, psl: psl)
         let siteIsSecure = sites.isEmpty || sites.contains { $0.isSecure }
@@ -203,6 +223,7 @@ package enum Inferrer {
         }
         inference.linesWithoutOriginField = evidence.linesOfFormatsWithoutOrigins
         inference.originsNotLogged = evidence.originsNotLogged
+        inference.internalHosts = internalHosts
         var clients = DistinctCounter()
         for (_, stats) in evidence.origins where stats.requests > 0 { clients.merge(stats.clients) }
         inference.clientAddresses = clients.count

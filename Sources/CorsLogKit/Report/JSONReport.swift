@@ -10,6 +10,8 @@ package struct JSONReport: Encodable, Sendable {
     package struct Site: Codable, Sendable {
         var origins: [String]
         var source: String
+        /// Without --site: the logged Host values passed over as internal names (absent when none).
+        var internalHosts: [String]? = nil
     }
     package struct Format: Codable, Sendable {
         var name: String
@@ -254,7 +256,8 @@ package struct JSONReport: Encodable, Sendable {
     package init(analysis: Analysis, inference: Inference) {
         let e = analysis.evidence
         corslogVersion = CorsLogVersion.current
-        site = Site(origins: inference.sites.map(\.serialized), source: inference.siteSource.rawValue)
+        site = Site(origins: inference.sites.map(\.serialized), source: inference.siteSource.rawValue,
+                    internalHosts: inference.internalHosts.isEmpty ? nil : inference.internalHosts)
         format = Format(name: analysis.format.name, syntax: analysis.format.syntax.rawValue,
                         definition: analysis.format.definition, detected: analysis.detection != nil,
                         originSource: e.source.rawValue)

@@ -296,7 +296,14 @@ enum ReportText {
         switch i.siteSource {
         case .flag: "site \(names(i.sites.map(\.serialized)))"
         case .policy: "site \(names(i.sites.map(\.serialized))) (from the policy file)"
+        case .hostField where !i.internalHosts.isEmpty:
+            "site \(names(i.sites.map(\.serialized))) (guessed from the logged Host, passing over the internal "
+                + "\(names(i.internalHosts.prefix(3).map { $0 })); pass --site to be sure)"
         case .hostField: "site \(names(i.sites.map(\.serialized))) (guessed from the most frequent Host; pass --site to be sure)"
+        case .unknown where !i.internalHosts.isEmpty:
+            "site unknown: the logged Host is \(names(i.internalHosts.prefix(3).map { $0 }))"
+                + ", an internal name (an address, or a private or single-label name: the Host a proxy or load balancer sends) "
+                + "that no browser page is served from; pass --site so that same-origin and first-party traffic is recognised"
         case .unknown: "site unknown: pass --site so that same-origin and first-party traffic is recognised"
         }
     }

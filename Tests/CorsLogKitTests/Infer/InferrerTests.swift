@@ -240,3 +240,45 @@ private func codes(_ v: OriginVerdict?) -> [Reason.Code] { v?.reasons.map(\.code
         #expect(fromOrigin.verdicts.first { $0.label == "https://www.google.com" }?.decision == .allow)
     }
 }
+
+/// Without --site the most frequent logged Host is the site — but not a Host no browser page is
+/// served from (a proxy's or load balancer's: an address, a single-label or private name), and
+/// not a rare one (the Host is whatever a client sent).
+@Suite struct InferrerGuessedSiteTests {
+    static func evidence(_ hosts: [(String, Int)]) -> Evidence {
+        var e = Evidence(source: .originHeader)
+        for (host, n) in hosts {
+            let bytes = Array(host.utf8)
+            bytes.withUnsafeBufferPointer { b in for _ in 0..<n { e.hosts.add(ByteSlice(b)) } }
+        }
+        return e
+    }
+
+    static func infer(_ hosts: [(String, Int)]) -> Inference {
+        Inferrer.infer(evidence(hosts), options: InferenceOptions(), psl: PublicSuffixList.bundled)
+    }
+
+    @Test func aPublicHostIsTheSite() {
+        let i = Self.infer([("api.example.com", 50)])
+        #expect(i.sites == [origin("https://api.example.com")] && i.siteSource == .hostField && i.internalHosts.isEmpty)
+        #expect(ReportText.siteLine(i) == "site https://api.example.com (guessed from the most frequent Host; pass --site to be sure)")
+    }
+
+    @Test(arguments: ["10.0.0.5:8080", "127.0.0.1", "[fd00::1]:8443", "api-service", "api.default.svc.cluster.local",
+                      "api.internal", "localhost:3000", "203.0.113.9"])
+    func anInternalHostIsNotTheSite(host: String) {
+        let i = Self.infer([(host, 80)])
+        #expect(i.sites.isEmpty && i.siteSource == .unknown)
+        #expect(i.internalHosts == [host])
+        #expect(ReportText.siteLine(i).hasPrefix("site unknown: the logged Host is \(host), an internal name"))
+    }
+
+    @Test func theNextHostIsTakenWhenItCarriesAQuarter() {
+        let i = Self.infer([("10.0.0.5:8080", 60), ("api.example.com", 40)])
+        #expect(i.sites == [origin("https://api.example.com")] && i.internalHosts == ["10.0.0.5:8080"])
+        #expect(ReportText.siteLine(i).contains("passing over the internal 10.0.0.5:8080"))
+        // A Host a scanner sent a few times is not the site.
+        let rare = Self.infer([("10.0.0.5:8080", 95), ("evil.example", 5)])
+        #expect(rare.sites.isEmpty && rare.siteSource == .unknown && rare.internalHosts == ["10.0.0.5:8080"])
+    }
+}
