@@ -285,12 +285,14 @@ package enum Analyzer {
         if case .given(let given) = options.format { format = given }
         // Newer files that record Origin beside older ones that do not: the newer format
         // (`NewerFormat`). Files resumed by `--state` start past their first lines: not looked at.
-        if format == nil, let chosen = NewerFormat.choose(files.filter { $0.start.offset == 0 }.map(\.path)) {
+        // The first lines of every file, detected once for both (`FileFormats.detectHeads`).
+        let heads = format == nil ? FileFormats.detectHeads(files) : nil
+        if let heads, let chosen = NewerFormat.choose(zip(files, heads).filter { $0.0.start.offset == 0 }.map { ($0.0.path, $0.1) }) {
             (format, detection, newer) = (chosen.format, chosen.detection, chosen.change)
         }
         // Files whose first lines fit different presets that agree on Origin: each its own (`FileFormats`).
         var perFile: FileFormats? = nil
-        if format == nil, let mixed = FileFormats.choose(files) {
+        if format == nil, let heads, let mixed = FileFormats.choose(heads) {
             perFile = mixed
             (format, detection) = (mixed.first, mixed.detection)
         }

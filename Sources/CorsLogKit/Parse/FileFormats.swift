@@ -21,8 +21,19 @@ struct FileFormats {
     /// format for the run, detected as usual). A file resumed past its start (`--state`) is
     /// looked at from there when it is plain, from its start when it is gzip.
     static func choose(_ files: [FileToRead]) -> FileFormats? {
+        guard let found = detectHeads(files) else { return nil }
+        return choose(found)
+    }
+
+    /// The preset each file's first lines fit (from where a resumed read starts: see `choose`);
+    /// nil for standard input or a single file (nothing is read ahead).
+    static func detectHeads(_ files: [FileToRead]) -> [FormatDetector.Detection?]? {
         guard files.count >= 2, !files.contains(where: { $0.path == "-" }) else { return nil }
-        let found = files.map { FormatDetector.detect(NewerFormat.head($0.path, from: $0.start.offset)) }
+        return files.map { FormatDetector.detect(NewerFormat.head($0.path, from: $0.start.offset)) }
+    }
+
+    /// The same from the files' detections (`detectHeads`).
+    static func choose(_ found: [FormatDetector.Detection?]) -> FileFormats? {
         let detected = found.compactMap { $0 }
         guard let first = detected.first,
               detected.contains(where: { $0.format.name != first.format.name }) else { return nil }

@@ -33,11 +33,14 @@ package struct NewerFormat: Sendable, Equatable {
     /// records Origin and others' a format that does not; nil otherwise (detection as usual).
     static func choose(_ paths: [String]) -> (format: LogFormat, detection: FormatDetector.Detection, change: NewerFormat)? {
         guard paths.count >= 2, !paths.contains("-") else { return nil }
-        var found: [(path: String, detection: FormatDetector.Detection)] = []
-        for path in paths {
-            let lines = head(path)
-            if let d = FormatDetector.detect(lines) { found.append((path, d)) }
-        }
+        return choose(paths.map { ($0, FormatDetector.detect(head($0))) })
+    }
+
+    /// The same from the files' first lines already detected (nil: no preset fits them).
+    static func choose(_ detected: [(path: String, detection: FormatDetector.Detection?)])
+        -> (format: LogFormat, detection: FormatDetector.Detection, change: NewerFormat)? {
+        guard detected.count >= 2 else { return nil }
+        let found = detected.compactMap { d in d.detection.map { (path: d.path, detection: $0) } }
         guard let richest = found.last(where: { $0.detection.format.fields.contains(.origin) }),
               let poorer = found.first(where: { !$0.detection.format.fields.contains(.origin) }) else { return nil }
         let others = found.filter { !$0.detection.format.fields.contains(.origin) }.map(\.path)
