@@ -51,7 +51,8 @@ package enum Inferrer {
         for top in hosts {
             guard case .origin(let o) = Origin.parse("https://" + top.host) else { continue }
             if o.hostKind != .domain || !o.host.contains(".") || development.isDevelopment(o) {
-                internalHosts.append(top.host)
+                // Named in the reports: the validated, normalised authority, never the logged text.
+                internalHosts.append(String(o.serialized.dropFirst("https://".count)))
                 continue
             }
             return top.requests * 4 >= total ? ([o], internalHosts) : ([], internalHosts)

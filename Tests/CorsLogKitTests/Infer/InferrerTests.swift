@@ -280,5 +280,9 @@ private func codes(_ v: OriginVerdict?) -> [Reason.Code] { v?.reasons.map(\.code
         // A Host a scanner sent a few times is not the site.
         let rare = Self.infer([("10.0.0.5:8080", 95), ("evil.example", 5)])
         #expect(rare.sites.isEmpty && rare.siteSource == .unknown && rare.internalHosts == ["10.0.0.5:8080"])
+        // What the reports name is the validated, normalised authority; a Host that is no
+        // authority at all (markup, say) is neither the site nor named.
+        let odd = Self.infer([("API.Internal:443", 50), ("<b>x</b>", 40)])
+        #expect(odd.internalHosts == ["api.internal"] && odd.sites.isEmpty)
     }
 }
