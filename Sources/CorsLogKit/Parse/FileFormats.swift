@@ -2,8 +2,9 @@
 /// comes from: Debian's Apache writes `access.log` in `combined` and, for every virtual host
 /// without a `CustomLog` of its own, `other_vhosts_access.log` in `vhost_combined`, side by
 /// side in `/var/log/apache2/`. Read with one format, the second file's lines still fit
-/// `combined` (`%l %u` swallow the client address) and every request of a virtual host counts
-/// as one client, `host:port`; so each file is read with the preset its own first lines fit.
+/// `combined` (the `%v:%p` prefix runs into the client address), the virtual host's `%v` — its
+/// Host — is lost, and its own pages' requests count as a cross-origin origin to allow; so each
+/// file is read with the preset its own first lines fit.
 ///
 /// Only when every file whose first lines fit a preset agrees on Origin: all record it or
 /// none does (when they do not agree, `NewerFormat` reads the files that record it). A file
