@@ -64,7 +64,8 @@ struct AnalysisFold {
     /// `formats`: the presets the files were read with, when they differ (`FileFormats`).
     consuming func finish(format: LogFormat?, detection: FormatDetector.Detection?,
                           formats: [LogFormat]? = nil) throws(AnalysisError) -> AnalysisRun {
-        let input = self.input
+        var input = self.input
+        if let d = detection, d.originsAfterFormat > 0 { input.originsAfterFormat = (d.originsAfterFormat, d.sampled) }
         if input.files.allSatisfy({ $0.error != nil && $0.lines == 0 }) && !input.files.isEmpty {
             throw AnalysisError(kind: .noInput, description: "no input could be read: "
                 + input.errors.map(\.description).joined(separator: "; "))

@@ -134,6 +134,10 @@ package struct InputSummary: Sendable {
     package var errorLogsLeftOut: [String] = []
     /// When newer files record Origin and older ones do not: the format the newer chose.
     package var newerFormat: NewerFormat? = nil
+    /// When the detected format (without Origin) left text holding a quoted origin after the
+    /// lines sampled: how many, of how many (`FormatDetector.Detection.originsAfterFormat`).
+    /// Said by this run's reports; not kept by summaries.
+    package var originsAfterFormat: (lines: Int, sampled: Int)? = nil
     static let maxExamples = 10
 
     /// The lines of every file that fit a preset recording Origin whole (`FileSummary.richerFormatLines`):

@@ -149,6 +149,7 @@ package enum Pipeline {
         var out: [String] = []
         if let analysis, let changed = ReportText.formatChangeLine(analysis) { out.append(changed) }
         if let analysis, let newer = ReportText.newerFormatLine(analysis.input) { out.append(newer) }
+        if let analysis, let after = ReportText.originsAfterFormatLine(analysis) { out.append(after) }
         let b = inference.breakage
         if inference.proposal.origins.isEmpty && b.crossOriginRequests > 0 {
             let held = inference.verdicts.filter { $0.decision == .review }.count

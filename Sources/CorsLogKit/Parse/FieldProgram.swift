@@ -7,7 +7,7 @@
 /// skipped when the escaping writes them so). The last field, when no literal
 /// follows it, runs to the first space, or to the end of the line when its
 /// value may hold spaces. Text left after the format must start with a space
-/// (`lastLineHadTrailingText`), else the line fails.
+/// (`lastLineHadTrailingText`; `trailing` is set to where it starts), else the line fails.
 final class FieldProgram: Sendable {
     struct Segment: Sendable {
         var target: FieldTarget
@@ -128,7 +128,7 @@ final class FieldProgram: Sendable {
     func run(
         _ rawLine: UnsafeBufferPointer<UInt8>,
         scratch: UnsafeMutableBufferPointer<UInt8>,
-        trailing: inout Bool,
+        trailing: inout Int,
         timeCache: inout TimeCache,
         _ body: (borrowing ParsedFields) -> Void
     ) -> ParseFailure? {
@@ -141,7 +141,7 @@ final class FieldProgram: Sendable {
         _ rawLine: UnsafeBufferPointer<UInt8>,
         tables: Tables,
         scratch: UnsafeMutableBufferPointer<UInt8>,
-        trailing: inout Bool,
+        trailing: inout Int,
         timeCache: inout TimeCache,
         _ body: (borrowing ParsedFields) -> Void
     ) -> ParseFailure? {
@@ -253,7 +253,7 @@ final class FieldProgram: Sendable {
                 }
                 if pos < n {
                     guard line[pos] == UInt8(ascii: " ") else { return fail(.textAfterEnd, -1, pos) }
-                    trailing = true
+                    trailing = pos
                 }
                 body(fields)
                 return nil

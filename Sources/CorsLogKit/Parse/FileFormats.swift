@@ -44,6 +44,7 @@ struct FileFormats {
         for d in detected {
             detection.parsed += d.parsed
             detection.sampled += d.sampled
+            detection.originsAfterFormat += d.originsAfterFormat
         }
         return FileFormats(formats: found.map { $0?.format ?? first.format }, first: first.format, detection: detection)
     }

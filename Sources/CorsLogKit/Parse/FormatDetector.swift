@@ -6,6 +6,10 @@ package enum FormatDetector {
         package var parsed: Int
         /// Non-blank lines sampled.
         package var sampled: Int
+        /// Sampled lines the format read with text left over that holds a quoted origin
+        /// (`"https://app.example.com"`, what `"$http_origin"` logs): the server's format has
+        /// fields this one does not read, Origin among them (`quotedOrigin(in:from:)`).
+        package var originsAfterFormat = 0
     }
 
     /// At most this many non-blank lines are tried.
@@ -55,7 +59,38 @@ package enum FormatDetector {
            let apache = LogFormat.preset("apache-cors") {
             best?.format = apache
         }
-        return best.map { Detection(format: $0.format, parsed: $0.parsed, sampled: sampled) }
+        guard let best else { return nil }
+        var detection = Detection(format: best.format, parsed: best.parsed, sampled: sampled)
+        if best.parsed > best.whole && !best.format.fields.contains(.origin) {
+            var parser = best.format.makeParser()
+            for line in sample {
+                let failure = line.withUnsafeBufferPointer { parser.parse(ByteSlice($0)) { _ in } }
+                guard failure == nil, parser.lastLineHadTrailingText else { continue }
+                if Self.quotedOrigin(in: line, from: parser.lastLineTrailingStart) { detection.originsAfterFormat += 1 }
+            }
+        }
+        return detection
+    }
+
+    /// Whether `line[from...]` holds a quoted value that is an origin (`"https://host[:port]"`,
+    /// strictly validated by `Origin.parse`).
+    ///
+    ///     quoted-origin = DQUOTE ( "http://" / "https://" ) 1*( any byte but DQUOTE ) DQUOTE
+    static func quotedOrigin(in line: [UInt8], from: Int) -> Bool {
+        var i = max(from, 0)
+        while i < line.count {
+            guard line[i] == UInt8(ascii: "\"") else { i += 1; continue }
+            var j = i + 1
+            while j < line.count && line[j] != UInt8(ascii: "\"") { j += 1 }
+            guard j < line.count else { return false }
+            let value = line[(i + 1)..<j]
+            if value.starts(with: Array("http".utf8)),
+               case .origin = value.withContiguousStorageIfAvailable({ Origin.parse(ByteSlice($0)) }) ?? .null {
+                return true
+            }
+            i = j + 1
+        }
+        return false
     }
 
     private static func hasApacheQuoteEscape(_ line: [UInt8]) -> Bool {

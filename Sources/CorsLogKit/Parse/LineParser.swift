@@ -5,6 +5,8 @@ package struct LineParser {
     private var scratch: [UInt8] = []
     private var timeCache = TimeCache()
     package private(set) var lastLineHadTrailingText = false
+    /// After `parse`: where the text left after the format starts in the line (0: none).
+    package private(set) var lastLineTrailingStart = 0
 
     init(program: LogFormat.CompiledProgram) {
         self.program = program
@@ -18,7 +20,7 @@ package struct LineParser {
             scratch = [UInt8](repeating: 0, count: Swift.max(line.count, scratch.count * 2, 1024))
         }
         let program = self.program
-        var trailing = false
+        var trailing = 0
         let failure = scratch.withUnsafeMutableBufferPointer { scratch -> ParseFailure? in
             line.withBuffer { bytes -> ParseFailure? in
                 switch program {
@@ -27,7 +29,8 @@ package struct LineParser {
                 }
             }
         }
-        lastLineHadTrailingText = failure == nil && trailing
+        lastLineHadTrailingText = failure == nil && trailing > 0
+        lastLineTrailingStart = failure == nil ? trailing : 0
         return failure
     }
 
@@ -48,7 +51,7 @@ package struct LineParser {
             scratch = [UInt8](repeating: 0, count: Swift.max(maxLength, scratch.count * 2, 1024))
         }
         var timeCache = self.timeCache
-        var trailing = false
+        var trailing = 0
         p.withTables { tables in
             scratch.withUnsafeMutableBufferPointer { scratch in
                 for i in 0..<count {
@@ -57,8 +60,8 @@ package struct LineParser {
                     }
                     if let failure {
                         failed(i, failure)
-                    } else if trailing {
-                        trailing = false
+                    } else if trailing > 0 {
+                        trailing = 0
                         onTrailing(i)
                     }
                 }
@@ -66,5 +69,6 @@ package struct LineParser {
         }
         self.timeCache = timeCache
         lastLineHadTrailingText = false
+        lastLineTrailingStart = 0
     }
 }

@@ -127,6 +127,7 @@ package struct CheckReport: Sendable {
         if let changed = ReportText.formatChangeLine(a) { out.append(changed) }
         if let newer = ReportText.newerFormatLine(a.input) { out.append(newer) }
         if let formats = ReportText.fileFormatsLine(a.input) { out.append(formats) }
+        if let after = ReportText.originsAfterFormatLine(a) { out.append(after) }
         if let period = ReportText.period(a.evidence) { out.append("Period: \(period)") }
         if let state = ReportText.stateLine(a) { out.append("\(state)") }
         out.append(windowLine)

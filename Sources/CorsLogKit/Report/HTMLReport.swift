@@ -54,6 +54,7 @@ package enum HTMLReport: LineWrittenReport {
         if let changed = ReportText.formatChangeLine(a) { line("<p>\(escape(changed))</p>") }
         if let newer = ReportText.newerFormatLine(a.input) { line("<p>\(escape(newer))</p>") }
         if let formats = ReportText.fileFormatsLine(a.input) { line("<p>\(escape(formats))</p>") }
+        if let after = ReportText.originsAfterFormatLine(a) { line("<p><strong>\(escape(after))</strong></p>") }
         if !a.input.errors.isEmpty {
             line("<p class=\"error\"><strong>Input errors</strong> (the rest of the input was read; the report is complete for it):</p>")
             line("<ul class=\"error\">")

@@ -38,6 +38,10 @@ package struct JSONReport: Encodable, Sendable {
         var file: String
         var line: Int
     }
+    package struct OriginsAfterFormat: Codable, Sendable {
+        var lines: Int
+        var sampled: Int
+    }
     package struct Skipped: Codable, Sendable {
         var file: String
         var line: Int
@@ -59,6 +63,9 @@ package struct JSONReport: Encodable, Sendable {
         var formatChange: FormatChange?
         /// Newer files recording Origin chose the format over older ones (`NewerFormat`); absent otherwise.
         var newerFormat: NewerFormat?
+        /// Sampled lines the detected format left with a quoted origin after its last field
+        /// (`InputSummary.originsAfterFormat`); absent otherwise.
+        var originsAfterFormat: OriginsAfterFormat?
         var firstSeen: String?
         var lastSeen: String?
         /// Only for an incremental run (`--state`).
@@ -273,6 +280,7 @@ package struct JSONReport: Encodable, Sendable {
             errorLogsNotRead: inp.errorLogsLeftOut.isEmpty ? nil : inp.errorLogsLeftOut,
             formatChange: inp.formatChange.map { FormatChange(format: $0.format, lines: $0.lines, file: $0.file, line: $0.line) },
             newerFormat: inp.newerFormat,
+            originsAfterFormat: inp.originsAfterFormat.map { OriginsAfterFormat(lines: $0.lines, sampled: $0.sampled) },
             firstSeen: e.firstSeen.map(Timestamp.iso8601), lastSeen: e.lastSeen.map(Timestamp.iso8601),
             state: analysis.incremental.map(StateEntry.init))
         traffic = Traffic(linesWithoutOrigin: e.linesWithoutOrigin, sameOriginRequests: e.sameOriginRequests,

@@ -12,6 +12,7 @@ package enum MarkdownReport: LineWrittenReport {
         if let changed = ReportText.formatChangeLine(a) { line("- **\(cell(changed))**") }
         if let newer = ReportText.newerFormatLine(a.input) { line("- **\(cell(newer))**") }
         if let formats = ReportText.fileFormatsLine(a.input) { line("- \(cell(formats))") }
+        if let after = ReportText.originsAfterFormatLine(a) { line("- **\(cell(after))**") }
         if let period = ReportText.period(e) { line("- Period: \(period)") }
         if let state = ReportText.stateLine(a) { line("- \(state)") }
         if e.originsNotLogged {

@@ -132,6 +132,15 @@ enum ReportText {
             + "in that format are skipped (--format \(n.otherFormat) reads them, from Referer)."
     }
 
+    /// That the detected format left quoted origins after its last field (`InputSummary.originsAfterFormat`).
+    static func originsAfterFormatLine(_ a: Analysis) -> String? {
+        guard let o = a.input.originsAfterFormat else { return nil }
+        return "Origins after the format: \(count(o.lines)) of the \(count(o.sampled, "line")) sampled go on after \(a.format.name)'s "
+            + "last field with a quoted origin (what \"$http_origin\" or %{Origin}i logs): the server's log format has fields "
+            + "\(a.format.name) does not read, so the origins were taken from Referer. Give the server's own definition "
+            + "with --format '…' or --format-file (its nginx.conf or Apache config)."
+    }
+
     /// That the files were read with different presets, each with the one its first lines fit
     /// (`FileFormats`): which files each preset read.
     static func fileFormatsLine(_ input: InputSummary) -> String? {

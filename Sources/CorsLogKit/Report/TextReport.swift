@@ -19,6 +19,7 @@ package enum TextReport: LineWrittenReport {
         if let changed = ReportText.formatChangeLine(a) { line(changed) }
         if let newer = ReportText.newerFormatLine(a.input) { line(newer) }
         if let formats = ReportText.fileFormatsLine(a.input) { line(formats) }
+        if let after = ReportText.originsAfterFormatLine(a) { line(after) }
         if let period = ReportText.period(e) { line("Period: \(period)") }
         if let state = ReportText.stateLine(a) { line("\(state)") }
         if e.originsNotLogged {

@@ -62,6 +62,35 @@ import Testing
         #expect(origins.allSatisfy { $0["inferred_from_referer"] as? Bool == false })
     }
 
+    /// A log format of the server's own with `"$http_origin"` after combined (no preset reads it):
+    /// detected as combined, its origins were taken from Referer without a word.
+    @Test func originsAfterTheDetectedFormatAreSaid() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let nginx = try String(contentsOfFile: "\(samples)/nginx/access.log", encoding: .utf8).split(separator: "\n")
+        // Keep the combined fields and the Origin: drop $host and the four CORS fields after it.
+        let own = nginx.compactMap { line -> String? in
+            let parts = line.components(separatedBy: "\" \"")
+            guard parts.count == 8 else { return nil }
+            return parts[0..<2].joined(separator: "\" \"") + "\" \"" + parts[3] + "\""
+        }
+        let file = dir.appendingPathComponent("access.log")
+        try Data((own.joined(separator: "\n") + "\n").utf8).write(to: file)
+        let text = try runProcess(bin, ["analyze"] + site + [file.path])
+        #expect(text.status == 0, "\(text.err)")
+        #expect(text.out.contains("format combined (detected:"))
+        #expect(text.out.contains("\nOrigins after the format: "), "\(text.out)")
+        #expect(text.out.contains("sampled go on after combined's last field with a quoted origin"))
+        let json = try json(try runProcess(bin, ["analyze", "--output", "json"] + site + [file.path]).out)
+        let after = (json["input"] as! [String: Any])["origins_after_format"] as! [String: Any]
+        #expect((after["lines"] as! Int) > 100 && after["sampled"] as? Int == 200)
+        let propose = try runProcess(bin, ["propose", "--target", "nginx"] + site + [file.path])
+        #expect(propose.err.contains("corslog: warning: Origins after the format: "))
+        // The sample in combined says nothing.
+        let combined = try runProcess(bin, ["analyze", "--output", "json"] + site + ["\(samples)/combined/"])
+        #expect((try self.json(combined.out)["input"] as! [String: Any])["origins_after_format"] == nil)
+    }
+
     /// A log in one format pays nothing and hears nothing: `combined` with the nginx "main"
     /// format's extra `"$http_x_forwarded_for"` leaves text after every line, but no line
     /// fits a format that records Origin.

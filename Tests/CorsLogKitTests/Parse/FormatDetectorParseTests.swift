@@ -51,6 +51,22 @@ import Testing
         #expect(detect(90, 10) == "common")
     }
 
+    /// `combined` plus a `"$http_origin"` of the server's own making: no preset reads it, and the
+    /// detected `combined` leaves the origin after its last field; the detection counts it.
+    @Test func originsAfterTheFormatAreCounted() throws {
+        let combined = "198.51.100.1 - - [20/Nov/2026:10:00:00 +0000] \"GET / HTTP/1.1\" 200 5 \"-\" \"curl/8\""
+        let lines = [combined + " \"https://app.example.com\"", combined + " \"-\"", combined + " \"https://shop.partner.example:8443\"",
+                     combined + " \"https://bad.example/path\"", combined + " \"198.51.100.7\"", combined]
+        let d = try #require(FormatDetector.detect(lines.map { Array($0.utf8) }))
+        #expect(d.format.name == "combined")
+        #expect(d.originsAfterFormat == 2, "two origins; a path, an address, a dash are none")
+        // The nginx "main" format's X-Forwarded-For after combined holds addresses, no origin.
+        let main = (0..<20).map { Array((combined + " \"203.0.113.\($0)\"").utf8) }
+        #expect(try #require(FormatDetector.detect(main)).originsAfterFormat == 0)
+        #expect(FormatDetector.quotedOrigin(in: Array(#"x "http://a.example" y"#.utf8), from: 0))
+        #expect(!FormatDetector.quotedOrigin(in: Array(#"x "http://a.example"#.utf8), from: 0), "no closing quote")
+    }
+
     @Test func combinedForCombined() throws {
         // gromnitsky-sigwait-access.log lines 1–2, plus a blank line that is not sampled.
         let text = """
