@@ -4,9 +4,9 @@ package struct LineParser {
     let program: LogFormat.CompiledProgram
     private var scratch: [UInt8] = []
     private var timeCache = TimeCache()
-    package private(set) var lastLineHadTrailingText = false
     /// After `parse`: where the text left after the format starts in the line (0: none).
     package private(set) var lastLineTrailingStart = 0
+    package var lastLineHadTrailingText: Bool { lastLineTrailingStart > 0 }
 
     init(program: LogFormat.CompiledProgram) {
         self.program = program
@@ -29,7 +29,6 @@ package struct LineParser {
                 }
             }
         }
-        lastLineHadTrailingText = failure == nil && trailing > 0
         lastLineTrailingStart = failure == nil ? trailing : 0
         return failure
     }
@@ -68,7 +67,6 @@ package struct LineParser {
             }
         }
         self.timeCache = timeCache
-        lastLineHadTrailingText = false
         lastLineTrailingStart = 0
     }
 }
