@@ -121,11 +121,15 @@ package enum Inferrer {
             // alone are what their links, forms, images and scripts send too (a search
             // engine's results are most of it): no sign that any of it was a CORS request. A
             // preflight or another method is one (only fetch can send those across sites).
-            if evidence.source == .referer, firstParty == false, stats.requests > 0,
+            // With the site unknown (no --site, no Host field: `combined`) no origin can be
+            // told first-party, so every one is judged so: else a search engine sending
+            // readers became an origin to allow.
+            if evidence.source == .referer, firstParty != true, stats.requests > 0,
                !reasons.contains(where: { $0.code.decision == .deny }), Self.onlySimpleRequests(stats) {
                 reasons.append(Reason(.noCORSEvidence,
                     "its pages were seen only in Referer, on GET, HEAD and POST: links, forms and images send those too "
-                        + "(search results do), so none needs CORS; allow it (--trust) only if its pages call the API with fetch"))
+                        + "(search results do), so none needs CORS; allow it (--trust) only if its pages call the API with fetch"
+                        + (firstParty == nil ? " (the site is unknown: --site tells the site's own front ends apart)" : "")))
             }
             if !reasons.contains(where: { $0.code.decision != .allow }) {
                 reasons.append(Reason(.enoughEvidence,

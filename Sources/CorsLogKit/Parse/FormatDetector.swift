@@ -10,6 +10,19 @@ package enum FormatDetector {
         /// (`"https://app.example.com"`, what `"$http_origin"` logs): the server's format has
         /// fields this one does not read, Origin among them (`quotedOrigin(in:from:)`).
         package var originsAfterFormat = 0
+        /// Whether the lines show an Origin where one was sent: a text format with an Origin
+        /// field, or JSON lines of which a sampled one has an Origin key (`jsonOriginKey`; a
+        /// JSON log that does not keep the header — Traefik's default — has none, and reads
+        /// the same as one whose browsers sent none).
+        package var recordsOrigin: Bool
+
+        package init(format: LogFormat, parsed: Int, sampled: Int, originsAfterFormat: Int = 0, recordsOrigin: Bool? = nil) {
+            self.format = format
+            self.parsed = parsed
+            self.sampled = sampled
+            self.originsAfterFormat = originsAfterFormat
+            self.recordsOrigin = recordsOrigin ?? format.fields.contains(.origin)
+        }
     }
 
     /// At most this many non-blank lines are tried.
@@ -61,6 +74,7 @@ package enum FormatDetector {
         }
         guard let best else { return nil }
         var detection = Detection(format: best.format, parsed: best.parsed, sampled: sampled)
+        if best.format.syntax == .json { detection.recordsOrigin = sample.contains(where: Self.jsonOriginKey) }
         if best.parsed > best.whole && !best.format.fields.contains(.origin) {
             var parser = best.format.makeParser()
             for line in sample {
@@ -89,6 +103,34 @@ package enum FormatDetector {
                 return true
             }
             i = j + 1
+        }
+        return false
+    }
+
+    /// Whether the JSON `line` has a key, at any depth, that the default keys read Origin from
+    /// (nginx `http_origin`, Traefik `request_Origin`, Caddy's `Origin` under `request.headers`,
+    /// `origin`), whatever its value: ASCII case folded, as the JSON program reads keys.
+    ///
+    ///     origin-key = DQUOTE [ "http_" / "request_" ] "origin" DQUOTE *( SP / HTAB ) ":"
+    static func jsonOriginKey(_ line: [UInt8]) -> Bool {
+        let name = Array("origin\"".utf8)
+        var i = 0
+        while i < line.count {
+            guard line[i] == UInt8(ascii: "\"") else { i += 1; continue }
+            var k = i + 1
+            for prefix in ["http_", "request_"] {
+                let p = Array(prefix.utf8)
+                if k + p.count <= line.count, zip(line[k..<(k + p.count)], p).allSatisfy({ $0.asciiLowercased == $1 }) {
+                    k += p.count
+                    break
+                }
+            }
+            if k + name.count <= line.count, zip(line[k..<(k + name.count)], name).allSatisfy({ $0.asciiLowercased == $1 }) {
+                var j = k + name.count
+                while j < line.count && (line[j] == 0x20 || line[j] == 0x09) { j += 1 }
+                if j < line.count && line[j] == UInt8(ascii: ":") { return true }
+            }
+            i += 1
         }
         return false
     }

@@ -41,9 +41,9 @@ package struct NewerFormat: Sendable, Equatable {
         -> (format: LogFormat, detection: FormatDetector.Detection, change: NewerFormat)? {
         guard detected.count >= 2 else { return nil }
         let found = detected.compactMap { d in d.detection.map { (path: d.path, detection: $0) } }
-        guard let richest = found.last(where: { $0.detection.format.fields.contains(.origin) }),
-              let poorer = found.first(where: { !$0.detection.format.fields.contains(.origin) }) else { return nil }
-        let others = found.filter { !$0.detection.format.fields.contains(.origin) }.map(\.path)
+        guard let richest = found.last(where: { $0.detection.recordsOrigin }),
+              let poorer = found.first(where: { !$0.detection.recordsOrigin }) else { return nil }
+        let others = found.filter { !$0.detection.recordsOrigin }.map(\.path)
         return (richest.detection.format, richest.detection,
                 NewerFormat(file: richest.path, format: richest.detection.format.name, otherFiles: others,
                              otherFormat: poorer.detection.format.name))

@@ -219,6 +219,40 @@ import Testing
         #expect(((merged["input"] as! [String: Any])["newer_format"] as? [String: Any])?["format"] as? String == "nginx-cors")
     }
 
+    /// A JSON log that does not keep the Origin header (Traefik's default: `OriginStatus` and the
+    /// like are the upstream's, not the header) beside `combined` logs: its lines have no Origin
+    /// key, so they cannot show one, and choosing `json` for the run skipped every combined line.
+    @Test func aJSONLogWithoutAnOriginKeyIsNoNewerFormat() throws {
+        let dir = try rotatedSet()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try FileManager.default.removeItem(at: dir.appendingPathComponent("access.log"))
+        let traefik = (0..<5).map { i in
+            #"{"ClientHost":"192.0.2.\#(i)","DownstreamStatus":200,"OriginStatus":200,"OriginDuration":3,"RequestHost":"api.example.com","RequestMethod":"GET","RequestPath":"/v1/orders","StartUTC":"2025-11-01T00:00:0\#(i)Z"}"#
+        }.joined(separator: "\n") + "\n"
+        try Data(traefik.utf8).write(to: dir.appendingPathComponent("traefik.json"))
+        let traefikHead = NewerFormat.head(dir.appendingPathComponent("traefik.json").path)
+        let detected = try #require(FormatDetector.detect(traefikHead))
+        #expect(detected.format.name == "json" && detected.recordsOrigin == false)
+
+        let r = try runProcess(bin, ["analyze"] + site + ["--output", "json", dir.path])
+        #expect(r.status == 0, "\(r.err)")
+        let input = try json(r.out)["input"] as! [String: Any]
+        #expect(input["newer_format"] == nil)
+        let files = input["files"] as! [[String: Any]]
+        let combined = files.filter { ($0["path"] as! String).contains("access.log") }
+        #expect(combined.count == 2 && combined.allSatisfy { ($0["parsed"] as! Int) > 0 && ($0["skipped"] as! Int) == 0 }, "\(files)")
+
+        // With an Origin key (nginx `escape=json` with `$http_origin`), even when empty, it still is one.
+        let nginx = [#"{"remote_addr":"192.0.2.1","time_iso8601":"2025-11-01T00:00:00+00:00","request_method":"GET","request_uri":"/v1/orders","status":"200","http_origin":""}"#]
+        #expect(FormatDetector.detect(nginx.map { Array($0.utf8) })?.recordsOrigin == true)
+        for key in [#"{"request_Origin" : "https://a.example"}"#, #"{"request":{"headers":{"Origin":["https://a.example"]}}}"#] {
+            #expect(FormatDetector.jsonOriginKey(Array(key.utf8)), "\(key)")
+        }
+        for key in [#"{"OriginStatus":200}"#, #"{"path":"/origin"}"#, #"{"x_origin":"https://a.example"}"#] {
+            #expect(!FormatDetector.jsonOriginKey(Array(key.utf8)), "\(key)")
+        }
+    }
+
     @Test func aSetInOneFormatOrAGivenFormatIsReadAsBefore() throws {
         let dir = try rotatedSet()
         defer { try? FileManager.default.removeItem(at: dir) }

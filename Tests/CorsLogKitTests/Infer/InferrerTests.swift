@@ -190,8 +190,8 @@ private func codes(_ v: OriginVerdict?) -> [Reason.Code] { v?.reasons.map(\.code
 /// not only on CORS requests (field notes: browsers send the referring origin on cross-origin
 /// requests of every kind). Only a preflight or a method no link or form sends proves CORS.
 @Suite struct RefererWithoutCORSEvidenceTests {
-    private func inferFromReferer(_ lines: [Line]) -> Inference {
-        var c = EvidenceCollector(source: .referer, sites: [origin("https://api.example.com")],
+    private func inferFromReferer(_ lines: [Line], site: String? = "https://api.example.com") -> Inference {
+        var c = EvidenceCollector(source: .referer, sites: site.map { [origin($0)] } ?? [],
                                   hasRequestMethodField: false, hasHostField: false)
         for var l in lines {
             l.referer = l.origin + "/"
@@ -200,7 +200,7 @@ private func codes(_ v: OriginVerdict?) -> [Reason.Code] { v?.reasons.map(\.code
             c.add(l)
         }
         var options = InferenceOptions()
-        options.sites = [origin("https://api.example.com")]
+        options.sites = site.map { [origin($0)] } ?? []
         return Inferrer.infer(c.finish(), options: options, psl: PublicSuffixList.bundled)
     }
 
@@ -224,6 +224,22 @@ private func codes(_ v: OriginVerdict?) -> [Reason.Code] { v?.reasons.map(\.code
             #expect(v.decision == .allow, "\(o)")
             #expect(v.reasons.map(\.code) == [.enoughEvidence, .thirdParty], "\(o)")
         }
+    }
+
+    /// Without --site, and no Host in the log (`combined`), no origin can be told first-party: a
+    /// search engine sending readers is held as any third party is, and the reason says how to
+    /// tell the site's own pages apart; a preflight or a PUT still counts.
+    @Test func withTheSiteUnknownEveryOriginNeedsCORSEvidence() throws {
+        let i = inferFromReferer(traffic("https://www.google.com", clients: 92, days: 6, count: 166)
+            + traffic("https://shop.partner.example", clients: 8, days: 3, count: 30, method: "PUT", preflight: true),
+            site: nil)
+        #expect(i.sites.isEmpty)
+        let google = try #require(i.verdicts.first { $0.label == "https://www.google.com" })
+        #expect(google.decision == .review && google.firstParty == nil)
+        #expect(google.reasons.map(\.code) == [.noCORSEvidence])
+        #expect(google.reasons[0].detail.hasSuffix("(the site is unknown: --site tells the site's own front ends apart)"))
+        #expect(i.verdicts.first { $0.label == "https://shop.partner.example" }?.decision == .allow)
+        #expect(i.proposal.origins == [origin("https://shop.partner.example")])
     }
 
     /// First-party pages (the site's own front end) calling the API with simple GETs are the
