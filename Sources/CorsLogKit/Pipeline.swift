@@ -147,6 +147,12 @@ package enum Pipeline {
     /// `propose`'s output before it is pasted).
     package static func proposalWarnings(_ inference: Inference, _ analysis: Analysis? = nil) -> [String] {
         var out: [String] = []
+        // The site decides same-origin, first-party and the Referer rule: without it the
+        // proposal is made blind to them, and the configuration is pasted unread.
+        if inference.siteSource == .unknown && inference.breakage.crossOriginRequests > 0 {
+            out.append(ReportText.siteLine(inference) + ": the site's own pages count as one more origin, and no "
+                + "origin can be told first-party")
+        }
         if let analysis, let changed = ReportText.formatChangeLine(analysis) { out.append(changed) }
         if let analysis, let newer = ReportText.newerFormatLine(analysis.input) { out.append(newer) }
         if let analysis, let after = ReportText.originsAfterFormatLine(analysis) { out.append(after) }

@@ -116,6 +116,13 @@ import Testing
         let samplesRun = try runProcess(bin, ["propose", "--target", "nginx", "--site", "https://api.example.com", "\(samples)/nginx/"])
         #expect(!samplesRun.err.contains("allows no origin"))
         #expect(!samplesRun.err.contains("no cross-origin request"))
+        #expect(!samplesRun.err.contains("site unknown"))
+
+        // Without --site and no Host in the log (`combined`), the proposal is made blind to the site.
+        let blind = try runProcess(bin, ["propose", "--target", "nginx", "\(samples)/combined/"])
+        #expect(blind.status == 0, "\(blind.err)")
+        #expect(blind.err.contains("corslog: warning: site unknown: pass --site so that same-origin and first-party traffic is "
+            + "recognised: the site's own pages count as one more origin, and no origin can be told first-party"), "\(blind.err)")
 
         // Logs that record Origin but hold no cross-origin request (a night of health checks):
         // nothing is refused that was seen, but nothing was seen either.
