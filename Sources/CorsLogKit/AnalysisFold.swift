@@ -22,10 +22,11 @@ struct AnalysisFold {
     private var days: [Int32: Evidence] = [:]
     private var linesParsedAhead = 0
 
-    /// `errorLogsLeftOut`: what `InputSet.listing` left out of the directories given.
-    init(options: AnalysisOptions, errorLogsLeftOut: [String] = [], newerFormat: NewerFormat? = nil) {
+    /// `leftOut`: what `InputSet.listing` left out of the directories given.
+    init(options: AnalysisOptions, leftOut: InputSet.LeftOut = InputSet.LeftOut(), newerFormat: NewerFormat? = nil) {
         self.options = options
-        input.errorLogsLeftOut = errorLogsLeftOut
+        input.errorLogsLeftOut = leftOut.errorLogs
+        input.entriesLeftOut = leftOut.entries
         input.newerFormat = newerFormat
     }
 

@@ -132,6 +132,9 @@ package struct InputSummary: Sendable {
     package var inflate: InflateBackend? = nil
     /// The error logs in the directories given, not read (`InputSet.Listing`), in byte order.
     package var errorLogsLeftOut: [String] = []
+    /// The directories' subdirectories and entries that are no regular file, not read
+    /// (`InputSet.Listing.entriesLeftOut`), in byte order.
+    package var entriesLeftOut: [String] = []
     /// When newer files record Origin and older ones do not: the format the newer chose.
     package var newerFormat: NewerFormat? = nil
     /// When the detected format (without Origin) left text holding a quoted origin after the
@@ -257,15 +260,15 @@ package struct AnalysisError: Error, Sendable, CustomStringConvertible {
 package enum Analyzer {
     package static func analyze(_ options: AnalysisOptions) throws(AnalysisError) -> Analysis {
         let listing = InputSet.listing(options.paths)
-        return try run(options, files: listing.files.map { FileToRead(path: $0) }, errorLogsLeftOut: listing.errorLogsLeftOut).analysis
+        return try run(options, files: listing.files.map { FileToRead(path: $0) }, leftOut: listing.leftOut).analysis
     }
 
     /// Reads `files` (already expanded) from where each starts. `onLine` sees every
     /// parsed line too, in order, on this thread (for checks that replay requests; files
     /// are then read one after another, their lines parsed ahead on the other cores);
-    /// `progress` is called about every 64 MiB of decoded input. `errorLogsLeftOut`: what
+    /// `progress` is called about every 64 MiB of decoded input. `leftOut`: what
     /// `InputSet.listing` left out, for the report.
-    package static func run(_ options: AnalysisOptions, files: [FileToRead], errorLogsLeftOut: [String] = [],
+    package static func run(_ options: AnalysisOptions, files: [FileToRead], leftOut: InputSet.LeftOut = InputSet.LeftOut(),
                             onLine: ((borrowing ParsedFields) -> Void)? = nil,
                             progress: ProgressHandler? = nil) throws(AnalysisError) -> AnalysisRun {
         let cores = options.threads > 0 ? options.threads : ProcessInfo.processInfo.activeProcessorCount
@@ -303,7 +306,7 @@ package enum Analyzer {
 
         // Each file's outcome is folded into the run as soon as it and the files before it
         // are read, so a rotated set of any length holds the evidence of a few files at most.
-        var fold = AnalysisFold(options: options, errorLogsLeftOut: errorLogsLeftOut, newerFormat: newer)
+        var fold = AnalysisFold(options: options, leftOut: leftOut, newerFormat: newer)
         // Detection: files one after another, lines held back until enough are seen.
         var held: [FileWork] = []
         var next = 0

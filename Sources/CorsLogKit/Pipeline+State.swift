@@ -51,7 +51,7 @@ extension Pipeline {
         analysisOptions.dayCapacity = perDay
         analysisOptions.undatedDay = options.today
         analysisOptions.formatWhenEmpty = state.format ?? FormatInfo(name: "none yet", syntax: .nginx, definition: "")
-        let run = try analyzed(analysisOptions, files: files, errorLogsLeftOut: listing.errorLogsLeftOut, progress: progress)
+        let run = try analyzed(analysisOptions, files: files, leftOut: listing.leftOut, progress: progress)
         let readAnything = run.analysis.input.parsed > 0
         let source = run.analysis.evidence.source
         // The log format gained Origin (the advice of `corslog log-format` taken): the days

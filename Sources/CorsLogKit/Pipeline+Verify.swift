@@ -61,7 +61,7 @@ extension Pipeline {
         let files = listing.files.map { FileToRead(path: $0) }
         let run: AnalysisRun
         do {
-            run = try Analyzer.run(analysisOptions, files: files, errorLogsLeftOut: listing.errorLogsLeftOut,
+            run = try Analyzer.run(analysisOptions, files: files, leftOut: listing.leftOut,
                                    onLine: { verifier.add($0) }, progress: input.progress)
         } catch {
             switch error.kind {

@@ -103,15 +103,15 @@ package enum Pipeline {
         } else {
             let listing = InputSet.listing(analysisOptions.paths)
             analysis = try analyzed(analysisOptions, files: listing.files.map { FileToRead(path: $0) },
-                                    errorLogsLeftOut: listing.errorLogsLeftOut, progress: input.progress).analysis
+                                    leftOut: listing.leftOut, progress: input.progress).analysis
         }
         return (analysis, Inferrer.infer(analysis.evidence, options: options, psl: psl))
     }
 
     /// `Analyzer.run` with its errors as corslog's.
-    static func analyzed(_ options: AnalysisOptions, files: [FileToRead], errorLogsLeftOut: [String],
+    static func analyzed(_ options: AnalysisOptions, files: [FileToRead], leftOut: InputSet.LeftOut,
                          progress: ProgressHandler?) throws(CorsLogError) -> AnalysisRun {
-        do { return try Analyzer.run(options, files: files, errorLogsLeftOut: errorLogsLeftOut, progress: progress) } catch {
+        do { return try Analyzer.run(options, files: files, leftOut: leftOut, progress: progress) } catch {
             switch error.kind {
             case .noInput: throw CorsLogError(.noInput, error.description)
             case .noLineParsed, .formatNotDetected: throw CorsLogError(.dataError, error.description)

@@ -119,6 +119,7 @@ package struct EvidenceSummary: Sendable {
             evidence!.merge(s.evidence, capacity: capacity)
             input.files += s.input.files
             input.errorLogsLeftOut = (input.errorLogsLeftOut + s.input.errorLogsLeftOut).sortedByBytes()
+            input.entriesLeftOut = (input.entriesLeftOut + s.input.entriesLeftOut).sortedByBytes()
             if input.newerFormat == nil { input.newerFormat = s.input.newerFormat }
             for e in s.input.skippedExamples where input.skippedExamples.count < InputSummary.maxExamples {
                 input.skippedExamples.append(e)
@@ -243,6 +244,7 @@ package struct EvidenceSummary: Sendable {
 extension InputSummary: Codable {
     private enum CodingKeys: String, CodingKey {
         case files, skippedExamples = "skipped_examples", errorLogsLeftOut = "error_logs_not_read"
+        case entriesLeftOut = "entries_not_read"
         case newerFormat = "newer_format"
     }
 
@@ -251,6 +253,7 @@ extension InputSummary: Codable {
         try c.encode(files, forKey: .files)
         try c.encode(skippedExamples, forKey: .skippedExamples)
         if !errorLogsLeftOut.isEmpty { try c.encode(errorLogsLeftOut, forKey: .errorLogsLeftOut) }
+        if !entriesLeftOut.isEmpty { try c.encode(entriesLeftOut, forKey: .entriesLeftOut) }
         try c.encodeIfPresent(newerFormat, forKey: .newerFormat)
     }
 
@@ -261,6 +264,7 @@ extension InputSummary: Codable {
         skippedExamples = try c.decode([SkippedLine].self, forKey: .skippedExamples)
         // Absent in summaries of corslog before it left error logs out.
         errorLogsLeftOut = try c.decodeIfPresent([PlainText].self, forKey: .errorLogsLeftOut)?.map(\.text) ?? []
+        entriesLeftOut = try c.decodeIfPresent([PlainText].self, forKey: .entriesLeftOut)?.map(\.text) ?? []
         newerFormat = try c.decodeIfPresent(NewerFormat.self, forKey: .newerFormat)
         guard skippedExamples.count <= Self.maxExamples else {
             throw DecodingError.dataCorruptedError(forKey: .skippedExamples, in: c, debugDescription: "too many skipped-line examples")

@@ -21,6 +21,24 @@ package enum InputSet {
         package var files: [String]
         /// In byte order.
         package var errorLogsLeftOut: [String]
+        /// The directories' other entries that are not read, in byte order: subdirectories
+        /// (with a trailing `/`: the listing is not recursive) and what is no regular file (a
+        /// pipe, a socket, a device, a link to nothing). Hidden names are not listed.
+        package var entriesLeftOut: [String] = []
+
+        /// Both, for the reports.
+        package var leftOut: LeftOut { LeftOut(errorLogs: errorLogsLeftOut, entries: entriesLeftOut) }
+    }
+
+    /// What the directories given hold and are not read (`Listing`).
+    package struct LeftOut: Sendable {
+        package var errorLogs: [String] = []
+        package var entries: [String] = []
+
+        package init(errorLogs: [String] = [], entries: [String] = []) {
+            self.errorLogs = errorLogs
+            self.entries = entries
+        }
     }
 
     /// Whether a file name is an error log's: its logrotate base, split at every byte that
@@ -36,6 +54,7 @@ package enum InputSet {
     package static func listing(_ paths: [String]) -> Listing {
         var expanded: [String] = []
         var errorLogs: [String] = []
+        var entries: [String] = []
         var seen = Set<String>()
         func add(_ path: String) {
             if seen.insert(path).inserted { expanded.append(path) }
@@ -50,8 +69,16 @@ package enum InputSet {
                 continue
             }
             let prefix = path.hasSuffix("/") ? path : path + "/"
-            for name in names.sortedByBytes()
-            where !name.hasPrefix(".") && isRegularFile(prefix + name) {
+            for name in names.sortedByBytes() where !name.hasPrefix(".") {
+                let type = fileType(prefix + name)
+                if type == S_IFDIR {
+                    entries.append(prefix + name + "/")
+                    continue
+                }
+                guard type == S_IFREG else {
+                    entries.append(prefix + name)
+                    continue
+                }
                 if isErrorLogName(name) {
                     errorLogs.append(prefix + name)
                 } else {
@@ -59,8 +86,11 @@ package enum InputSet {
                 }
             }
         }
-        // A file named itself as well as through its directory is read, so not left out.
-        return Listing(files: logrotateOrder(expanded), errorLogsLeftOut: errorLogs.filter { !seen.contains($0) }.sortedByBytes())
+        // A file named itself as well as through its directory is read, so not left out; so is
+        // a subdirectory named too.
+        let named = seen.union(paths)
+        return Listing(files: logrotateOrder(expanded), errorLogsLeftOut: errorLogs.filter { !seen.contains($0) }.sortedByBytes(),
+                       entriesLeftOut: entries.filter { !named.contains($0) && !named.contains(String($0.dropLast())) }.sortedByBytes())
     }
 
     /// The same ordering for plain names (pure function, for tests).

@@ -123,7 +123,7 @@ package struct CheckReport: Sendable {
         out.append("Input: \(ReportText.count(a.input.files.count, "file")), "
             + "\(ReportText.count(a.input.lines, "line")): \(ReportText.count(a.input.parsed)) parsed, "
             + "\(ReportText.count(a.input.skipped)) skipped, \(ReportText.count(a.input.blank)) blank; \(ReportText.formatLine(a))")
-        if let left = ReportText.errorLogsLine(a.input) { out.append(left) }
+        if let left = ReportText.notReadLine(a.input) { out.append(left) }
         if let changed = ReportText.formatChangeLine(a) { out.append(changed) }
         if let newer = ReportText.newerFormatLine(a.input) { out.append(newer) }
         if let formats = ReportText.fileFormatsLine(a.input) { out.append(formats) }

@@ -50,7 +50,7 @@ package enum HTMLReport: LineWrittenReport {
                  escape(ReportText.count(f.parsed)), escape(ReportText.count(f.skipped)),
                  f.error.map { "<strong class=\"error\">\(escape($0.description))</strong>" } ?? ""]
             }))
-        if let left = ReportText.errorLogsLine(a.input) { line("<p>\(escape(left))</p>") }
+        if let left = ReportText.notReadLine(a.input) { line("<p>\(escape(left))</p>") }
         if let changed = ReportText.formatChangeLine(a) { line("<p>\(escape(changed))</p>") }
         if let newer = ReportText.newerFormatLine(a.input) { line("<p>\(escape(newer))</p>") }
         if let formats = ReportText.fileFormatsLine(a.input) { line("<p>\(escape(formats))</p>") }

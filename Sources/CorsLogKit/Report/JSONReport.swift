@@ -58,6 +58,9 @@ package struct JSONReport: Encodable, Sendable {
         var inflate: String?
         /// The error logs in the directories given, left out (sorted); absent when there were none.
         var errorLogsNotRead: [String]?
+        /// The directories' subdirectories (ending in `/`) and entries that are no regular file,
+        /// not read (sorted); absent when there were none.
+        var entriesNotRead: [String]?
         /// Lines of a format without Origin that fit a preset recording it: the log format
         /// changed (`InputSummary.formatChange`); absent when none.
         var formatChange: FormatChange?
@@ -278,6 +281,7 @@ package struct JSONReport: Encodable, Sendable {
             skippedExamples: inp.skippedExamples.map { Skipped(file: $0.file, line: $0.line, reason: $0.reason) },
             inflate: inp.inflate?.rawValue,
             errorLogsNotRead: inp.errorLogsLeftOut.isEmpty ? nil : inp.errorLogsLeftOut,
+            entriesNotRead: inp.entriesLeftOut.isEmpty ? nil : inp.entriesLeftOut,
             formatChange: inp.formatChange.map { FormatChange(format: $0.format, lines: $0.lines, file: $0.file, line: $0.line) },
             newerFormat: inp.newerFormat,
             originsAfterFormat: inp.originsAfterFormat.map { OriginsAfterFormat(lines: $0.lines, sampled: $0.sampled) },

@@ -8,7 +8,7 @@ package enum MarkdownReport: LineWrittenReport {
         line("- \(ReportText.siteLine(inf).prefix(1).uppercased() + ReportText.siteLine(inf).dropFirst())")
         line("- Input: \(ReportText.count(a.input.files.count, "file")), \(ReportText.count(a.input.lines, "line")), "
             + "\(ReportText.count(a.input.parsed)) parsed, \(ReportText.count(a.input.skipped)) skipped; \(ReportText.formatLine(a))")
-        if let left = ReportText.errorLogsLine(a.input) { line("- \(cell(left))") }
+        if let left = ReportText.notReadLine(a.input) { line("- \(cell(left))") }
         if let changed = ReportText.formatChangeLine(a) { line("- **\(cell(changed))**") }
         if let newer = ReportText.newerFormatLine(a.input) { line("- **\(cell(newer))**") }
         if let formats = ReportText.fileFormatsLine(a.input) { line("- \(cell(formats))") }

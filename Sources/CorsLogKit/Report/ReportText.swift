@@ -175,11 +175,27 @@ enum ReportText {
         + "proxies' addresses and `real_ip_header X-Forwarded-For`; Apache: mod_remoteip, `RemoteIPHeader X-Forwarded-For` "
         + "with `RemoteIPTrustedProxy`, and `%a` in place of `%h`)"
 
-    static func errorLogsLine(_ input: InputSummary) -> String? {
-        let left = input.errorLogsLeftOut
-        guard !left.isEmpty else { return nil }
-        let shown = left.prefix(5).joined(separator: ", ") + (left.count > 5 ? " and \(count(left.count - 5)) more" : "")
-        return "Not read: \(shown) (error logs, by their names; name such a file to read it)"
+    /// What the directories given hold and were not read: error logs, subdirectories, and
+    /// entries that are no regular file.
+    static func notReadLine(_ input: InputSummary) -> String? {
+        func shown(_ left: [String]) -> String {
+            left.prefix(5).joined(separator: ", ") + (left.count > 5 ? " and \(count(left.count - 5)) more" : "")
+        }
+        let directories = input.entriesLeftOut.filter { $0.hasSuffix("/") }
+        let others = input.entriesLeftOut.filter { !$0.hasSuffix("/") }
+        var parts: [String] = []
+        if !input.errorLogsLeftOut.isEmpty {
+            parts.append("\(shown(input.errorLogsLeftOut)) (error logs, by their names; name such a file to read it)")
+        }
+        if !directories.isEmpty {
+            let one = directories.count == 1
+            parts.append("\(shown(directories)) (\(one ? "a subdirectory" : "subdirectories"): a directory is not read "
+                + "recursively; name \(one ? "it" : "them") to read \(one ? "its" : "their") files)")
+        }
+        if !others.isEmpty {
+            parts.append("\(shown(others)) (no regular file: a pipe, socket, device or link to nothing; name such a file to read it)")
+        }
+        return parts.isEmpty ? nil : "Not read: " + parts.joined(separator: "; ")
     }
 
     /// The proposal's headers — or, when the log format does not record

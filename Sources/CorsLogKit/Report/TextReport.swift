@@ -15,7 +15,7 @@ package enum TextReport: LineWrittenReport {
              "\(ReportText.count(f.parsed)) parsed", "\(ReportText.count(f.skipped)) skipped",
              f.error.map { "ERROR: \($0.description)" } ?? ""]
         }))
-        if let left = ReportText.errorLogsLine(a.input) { line(left) }
+        if let left = ReportText.notReadLine(a.input) { line(left) }
         if let changed = ReportText.formatChangeLine(a) { line(changed) }
         if let newer = ReportText.newerFormatLine(a.input) { line(newer) }
         if let formats = ReportText.fileFormatsLine(a.input) { line(formats) }

@@ -88,7 +88,7 @@ package struct VerifyReport: Sendable {
         out.append("Input: \(ReportText.count(a.input.files.count, "file")), "
             + "\(ReportText.count(a.input.lines, "line")): \(ReportText.count(a.input.parsed)) parsed, "
             + "\(ReportText.count(a.input.skipped)) skipped; \(ReportText.formatLine(a))")
-        if let left = ReportText.errorLogsLine(a.input) { out.append(left) }
+        if let left = ReportText.notReadLine(a.input) { out.append(left) }
         if let period = ReportText.period(a.evidence) { out.append("Period: \(period)") }
         out.append("Replayed: \(ReportText.count(result.replayed)) cross-origin requests through the Fetch standard's CORS check "
             + "against what a server with the policy answers: \(ReportText.count(result.passing)) pass, \(ReportText.count(result.failing)) fail")

@@ -95,6 +95,21 @@ import Testing
         #expect(try runProcess(bin, ["analyze", "--summary-out", summary, "--output", "json", dir.path]).status == 0)
         let merged = try runProcess(bin, ["merge", "--output", "json", summary])
         #expect((try report(merged.out)["input"] as? [String: Any])?["error_logs_not_read"] as? [String] == [left])
+        #expect((try report(merged.out)["input"] as? [String: Any])?["entries_not_read"] == nil)
+
+        // A subdirectory (`/var/log/nginx/api/` of a vhost) and a named pipe are not read, and said.
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("vhosts"), withIntermediateDirectories: false)
+        #expect(mkfifo(dir.appendingPathComponent("live.pipe").path, 0o600) == 0)
+        let withMore = try runProcess(bin, ["analyze", dir.path])
+        #expect(withMore.status == 0, "\(withMore.err)")
+        #expect(withMore.out.contains("Not read: \(left) (error logs, by their names; name such a file to read it); "
+            + "\(dir.path)/vhosts/ (a subdirectory: a directory is not read recursively; name it to read its files); "
+            + "\(dir.path)/live.pipe (no regular file: a pipe, socket, device or link to nothing"), "\(withMore.out)")
+        let moreJSON = try report(try runProcess(bin, ["analyze", "--output", "json", dir.path]).out)["input"] as? [String: Any]
+        #expect(moreJSON?["entries_not_read"] as? [String] == ["\(dir.path)/live.pipe", "\(dir.path)/vhosts/"])
+        try FileManager.default.removeItem(at: dir.appendingPathComponent("vhosts"))
+        try FileManager.default.removeItem(at: dir.appendingPathComponent("live.pipe"))
+
         // Named itself, it is read (and its lines fit no format).
         let named = try runProcess(bin, ["analyze", "--format", "nginx-cors", "--output", "json", left])
         #expect(named.status == 65)

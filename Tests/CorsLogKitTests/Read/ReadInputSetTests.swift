@@ -56,6 +56,10 @@ import Testing
                              "\(d)/linked.log", "-", "\(d)/error.log"])
         #expect(InputSet.listing([missing, d, "-", d + "/error.log"]).errorLogsLeftOut.isEmpty)
         #expect(InputSet.listing([d]).errorLogsLeftOut == ["\(d)/error.log"])
+        // The subdirectory and the link to nothing are not read, and said; named, they are not left out.
+        #expect(InputSet.listing([d]).entriesLeftOut == ["\(d)/dangling.log", "\(d)/sub/"])
+        #expect(InputSet.listing([d, d + "/sub", d + "/dangling.log"]).entriesLeftOut.isEmpty)
+        #expect(InputSet.listing([d, d + "/sub/"]).entriesLeftOut == ["\(d)/dangling.log"])
         // A trailing slash gives the same paths.
         #expect(InputSet.expand([d + "/"]).first == "\(d)/access.log.2.gz")
     }
