@@ -80,4 +80,19 @@ struct RealCorpusTests {
         #expect(google.reasons.contains { $0.code == .noCORSEvidence })
         #expect(i.proposal.origins.isEmpty, "\(i.proposal.origins)")
     }
+
+    /// The whole folder as one directory: Traefik's JSON log (no Origin key: Traefik keeps no
+    /// request header unless told) beside text logs chose `json` for the run, and every text
+    /// line was skipped; and without a site, the search engines in Referer were proposed.
+    @Test func theWholeFolderIsReadAsTextAndProposesNoSearchEngine() throws {
+        let a = try Analyzer.analyze(AnalysisOptions(paths: [PackagePaths.realCorpus.path]))
+        #expect(a.input.newerFormat == nil)
+        #expect(a.format.name.hasPrefix("combined"), "\(a.format.name)")
+        #expect(a.input.parsed > a.input.lines * 9 / 10, "\(a.input.parsed) of \(a.input.lines)")
+        let i = Inferrer.infer(a.evidence, options: InferenceOptions(), psl: PublicSuffixList.bundled)
+        #expect(i.sites.isEmpty)
+        let google = try #require(i.verdicts.first { $0.label == "https://www.google.com" })
+        #expect(google.decision == .review && google.reasons.map(\.code).contains(.noCORSEvidence))
+        #expect(i.proposal.origins.isEmpty, "\(i.proposal.origins)")
+    }
 }
