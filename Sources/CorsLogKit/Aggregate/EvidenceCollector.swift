@@ -311,7 +311,7 @@ package struct EvidenceCollector {
         let p = f.precomputed
         s.requests += 1
         let day = s.noteRequest(at: f.time)
-        let client = p?.clientHash ?? f.clientAddress.fnv1a
+        let client = p?.clientHash ?? ClientKey.hash(f.clientAddress)
         s.clients.insert(client)
         let status = f.status
         s.noteStatus(status)
@@ -376,7 +376,7 @@ package struct EvidenceCollector {
         let options = method == .options
         let requestHeadersHash: UInt64 = if options, !f.requestHeadersHeader.isEmpty { f.requestHeadersHeader.tableHash } else { 0 }
         return ParsedFields.Precomputed(
-            rawOrigin: raw, rawOriginHash: raw.tableHash, clientHash: f.clientAddress.fnv1a,
+            rawOrigin: raw, rawOriginHash: raw.tableHash, clientHash: ClientKey.hash(f.clientAddress),
             pathHash: f.uri.isEmpty ? 0 : TopValues.pathHash(ofTarget: f.uri),
             requestHeadersHash: requestHeadersHash,
             method: method, requestMethod: options ? HTTPMethod(f.requestMethodHeader) : nil)

@@ -35,7 +35,7 @@ package struct ParsedFields {
         /// (`EvidenceCollector.rawOrigin`), and its `tableHash`.
         package var rawOrigin: ByteSlice
         package var rawOriginHash: UInt64
-        /// `clientAddress.fnv1a`.
+        /// `ClientKey.hash(clientAddress)`.
         package var clientHash: UInt64
         /// `TopValues.pathHash` of the target without its query.
         package var pathHash: UInt64
