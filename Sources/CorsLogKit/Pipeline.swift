@@ -169,6 +169,7 @@ package enum Pipeline {
                 + "that uses the API but was not seen in them would be refused. Analyse the logs of a longer period before replacing *")
         }
         if let proxied = ReportText.proxiedClientsLine(inference) { out.append(proxied) }
+        if let tail = ReportText.longTailLine(inference) { out.append(tail) }
         if inference.linesWithoutOriginField > 0 {
             out.append("\(ReportText.count(inference.linesWithoutOriginField, "line")) were read with a format that records neither "
                 + "Origin nor Referer: their cross-origin requests are not counted")

@@ -105,4 +105,36 @@ package struct Inference: Sendable {
     package var minClients = 3
     /// Cross-origin requests below which few addresses in all are an ordinary small log.
     package static let proxiedMinRequests = 100
+    /// Many origins each held only for few clients or days, seen together from many clients
+    /// (`LongTail`); nil when there is no such tail.
+    package var longTail: LongTail? = nil
+}
+
+/// The origins held for review for few clients or few days alone, when there are many of them,
+/// seen from many clients together, with a share of the traffic: what an API embedded on many
+/// sites (a widget, a public dataset, a status badge) looks like — each site has a few visitors.
+/// An allowlist refuses them all, one by one below the thresholds; the reports say so and
+/// where they called. A flood of origins from one sender has one client, so it is no tail.
+package struct LongTail: Sendable, Equatable {
+    package var origins = 0
+    package var requests = 0
+    /// Distinct clients of those origins together (`ClientKey`), and whether that count is
+    /// exact (up to 64) or a HyperLogLog estimate.
+    package var clients = 0
+    package var clientsExact = true
+    /// Their most requested paths (each origin's top paths summed; escaped as the report shows them).
+    package var topPaths: [(path: String, requests: Int)] = []
+
+    package static func == (a: LongTail, b: LongTail) -> Bool {
+        a.origins == b.origins && a.requests == b.requests && a.clients == b.clients && a.clientsExact == b.clientsExact
+            && a.topPaths.map(\.path) == b.topPaths.map(\.path) && a.topPaths.map(\.requests) == b.topPaths.map(\.requests)
+    }
+
+    /// At least this many origins, and this many clients together ...
+    package static let minOrigins = 20
+    package static let minClients = 20
+    /// ... with at least this share of the cross-origin requests (1/20).
+    package static let minShareDivisor = 20
+    /// Paths shown.
+    package static let pathsShown = 3
 }

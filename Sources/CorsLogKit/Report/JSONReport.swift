@@ -113,6 +113,19 @@ package struct JSONReport: Encodable, Sendable {
         /// At least 100 cross-origin requests came from fewer addresses than --min-clients in
         /// all, and origins are held for few-clients: the client field likely holds a proxy's address.
         var clientsLookProxied: Bool
+        /// Origins held only for few clients or days, many of them, from many clients together
+        /// (`LongTail`); absent otherwise.
+        var longTail: LongTailEntry?
+    }
+    package struct LongTailEntry: Codable, Sendable {
+        var origins: Int
+        var requests: Int
+        var clients: Int
+        var topPaths: [PathCount]
+    }
+    package struct PathCount: Codable, Sendable {
+        var path: String
+        var requests: Int
     }
     package struct Invalid: Codable, Sendable {
         var requests: Int
@@ -290,7 +303,11 @@ package struct JSONReport: Encodable, Sendable {
         traffic = Traffic(linesWithoutOrigin: e.linesWithoutOrigin, sameOriginRequests: e.sameOriginRequests,
                           crossOriginRequests: e.crossOriginRequests, nullOriginRequests: e.null.requests,
                           invalidOriginRequests: e.invalid.requests, linesWithoutOriginField: e.linesOfFormatsWithoutOrigins,
-                          clientAddresses: inference.clientAddresses, clientsLookProxied: inference.clientsLookProxied)
+                          clientAddresses: inference.clientAddresses, clientsLookProxied: inference.clientsLookProxied,
+                          longTail: inference.longTail.map { t in
+                              LongTailEntry(origins: t.origins, requests: t.requests, clients: t.clients,
+                                            topPaths: t.topPaths.map { PathCount(path: $0.path, requests: $0.requests) })
+                          })
         invalidOrigins = Invalid(
             requests: e.invalid.requests,
             byReason: Dictionary(uniqueKeysWithValues: e.invalid.byReason.map { (ReportText.kebab($0.key.rawValue), $0.value) }),

@@ -62,6 +62,10 @@ package enum MarkdownReport: LineWrittenReport {
             line("**\(cell(proxied))**")
             line("")
         }
+        if let tail = ReportText.longTailLine(inf) {
+            line("**\(cell(tail))**")
+            line("")
+        }
         line("## Proposal")
         line("")
         let p = inf.proposal

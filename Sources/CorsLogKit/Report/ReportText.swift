@@ -170,6 +170,21 @@ enum ReportText {
             + "address, not the browsers'. " + logTheBrowsersAddresses + ", or give --min-clients 1 to decide by days alone."
     }
 
+    /// Many origins held for few clients or days alone (`Inference.longTail`): perhaps a
+    /// public API, which an allowlist would break site by site.
+    static func longTailLine(_ inf: Inference) -> String? {
+        guard let t = inf.longTail else { return nil }
+        let share = Double(t.requests) / Double(max(inf.breakage.crossOriginRequests, 1))
+        let paths = t.topPaths.map { "\($0.path) (\(count($0.requests)))" }.joined(separator: ", ")
+        return "Long tail: \(count(t.origins, "origin")) held only for few clients or days, "
+            + "\(count(t.requests, "request")) (\(percent(share)) of the cross-origin requests) from "
+            + (t.clientsExact ? "" : "about ") + "\(count(t.clients, "client")) together" + (paths.isEmpty ? "" : ", most on \(paths)")
+            + ": many sites with a few visitors each are what an API embedded in other sites' pages (a widget, a public "
+            + "dataset) looks like — and what a flood of made-up Origin values from many addresses looks like. The allowlist "
+            + "refuses every one of them; if the API, or those paths, are meant for any site, keep "
+            + "Access-Control-Allow-Origin: * there rather than adopting the allowlist for them."
+    }
+
     /// How to make the log's client field the browser's address behind a proxy.
     static let logTheBrowsersAddresses = "Log the browsers' addresses (nginx: the realip module, `set_real_ip_from` the "
         + "proxies' addresses and `real_ip_header X-Forwarded-For`; Apache: mod_remoteip, `RemoteIPHeader X-Forwarded-For` "

@@ -74,6 +74,10 @@ package enum TextReport: LineWrittenReport {
             line(proxied)
             line("")
         }
+        if let tail = ReportText.longTailLine(inf) {
+            line(tail)
+            line("")
+        }
         line("Proposal (replaces Access-Control-Allow-Origin: *):")
         line(ReportText.table([
             ["  origins:", ReportText.names(p.origins.map(\.serialized))],
