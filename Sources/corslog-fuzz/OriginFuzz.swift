@@ -3,7 +3,8 @@ import CorsLogKit
 /// `Origin.parse` and `Origin.fromReferer` on arbitrary bytes. A valid origin
 /// is printable ASCII without quotes or backslashes, and its serialisation
 /// parses back to itself (normalisation is idempotent), as an Origin header
-/// and (http and https) as a Referer.
+/// and (http and https) as a Referer. `ClientKey` on the same bytes: an IPv6 address has the
+/// key of any other address in its /64.
 enum OriginFuzz {
     static func run(_ data: UnsafeRawBufferPointer) {
         let slice = ByteSlice(data.assumingMemoryBound(to: UInt8.self))
@@ -22,6 +23,12 @@ enum OriginFuzz {
             case .invalid(let why):
                 _ = why
             }
+        }
+        let key = ClientKey.hash(slice)
+        if let network = slice.withBuffer({ ClientKey.network64($0) }), !slice.bytes.contains(UInt8(ascii: ".")) {
+            let other = (0..<4).map { String(network[$0], radix: 16) }.joined(separator: ":") + "::1"
+            let otherKey = Array(other.utf8).withUnsafeBufferPointer { ClientKey.hash(ByteSlice($0)) }
+            FuzzTargets.check(otherKey == key, "\(other) is not in the /64 of the input")
         }
         let text = String(decoding: data, as: UTF8.self)
         _ = Origin.parse(text)

@@ -10,8 +10,8 @@
 ///   phone: privacy extensions (RFC 8981) give the same browser a new address every day, and
 ///   anyone given a /64 can send from 2^64 addresses of it — counted by address, one person
 ///   made "50 clients" for an origin of their own, and the few-clients rule held nothing back.
-enum ClientKey {
-    static func hash(_ address: ByteSlice) -> UInt64 {
+package enum ClientKey {
+    package static func hash(_ address: ByteSlice) -> UInt64 {
         address.withBuffer { b in
             // safe because: every index below is checked against b.count before it is read.
             let n = b.count
@@ -51,7 +51,7 @@ enum ClientKey {
     ///
     ///     ipv6 = h16 7( ":" h16 ) / [ h16 *( ":" h16 ) ] "::" [ h16 *( ":" h16 ) ]
     ///     h16  = 1*4HEXDIG
-    static func network64(_ b: UnsafeBufferPointer<UInt8>) -> SIMD4<UInt16>? {
+    package static func network64(_ b: UnsafeBufferPointer<UInt8>) -> SIMD4<UInt16>? {
         let n = b.count
         // The pieces before "::" and after it (no allocation: this runs for every IPv6 line).
         var head = SIMD8<UInt16>(), tail = SIMD8<UInt16>()
