@@ -201,10 +201,13 @@ package enum DriftCheck {
 
         for i in findings.indices { findings[i].counts = options.failOn.contains(findings[i].kind) }
         findings.sort()
+        // The origins no rule allows that make a long tail (`LongTail`): the policy refuses them.
+        let refused = inference.verdicts.filter { v in v.origin.map { !policy.allowsAnywhere($0) } ?? false }
         return CheckResult(findings: findings, hasTime: hasTime, asOf: asOf, windowStart: windowStart,
                            staleAfter: options.staleAfter, failOn: options.failOn,
                            originCapReached: evidence.originCap.reached,
-                           requestHeadersNotLogged: evidence.preflightsWithoutRequestHeaders)
+                           requestHeadersNotLogged: evidence.preflightsWithoutRequestHeaders,
+                           longTail: Inferrer.longTail(refused, crossOriginRequests: inference.breakage.crossOriginRequests))
     }
 }
 
@@ -352,6 +355,9 @@ package struct CheckResult: Sendable, Equatable {
     /// Preflights logged without Access-Control-Request-Headers (`Evidence`): the policy's
     /// headers were not checked for staleness.
     package var requestHeadersNotLogged = 0
+    /// Origins no rule allows, many of them, each seen from few clients or on few days
+    /// (`LongTail`): nil when there is no such tail.
+    package var longTail: LongTail? = nil
 
     /// Some finding is of a kind `--fail-on` counts: the policy should change.
     package var policyShouldChange: Bool { findings.contains { $0.counts } }

@@ -104,6 +104,10 @@ package struct CheckReport: Sendable {
                 + "(\(ReportText.count(result.requestHeadersNotLogged)) preflights), so no header of the policy can be told unused.")
         }
         if let other = ReportText.otherMethodsLine(inference) { out.append("Methods no policy can allow: " + other + ".") }
+        if let tail = ReportText.longTailLine(result.longTail, crossOriginRequests: inference.breakage.crossOriginRequests,
+                                              refusedBy: "The policy") {
+            out.append(tail)
+        }
         if inference.clientsLookProxied {
             out.append("Clients: the \(ReportText.count(inference.breakage.crossOriginRequests, "cross-origin request")) came from "
                 + "\(ReportText.count(inference.clientAddresses, "client address")) in all: the log's client field likely holds a "
@@ -263,6 +267,8 @@ package struct CheckJSONReport: Codable, Sendable {
     /// Every cross-origin request came from fewer addresses than --min-clients (`traffic.clients_look_proxied`
     /// of analyze's report): the client counts of the findings are a proxy's.
     var clientsLookProxied: Bool
+    /// Origins no rule allows, many, each from few clients or on few days (`LongTail`); absent otherwise.
+    var longTail: JSONReport.LongTailEntry?
 
     package init(_ r: CheckReport) {
         let a = r.analysis, res = r.result
@@ -294,6 +300,7 @@ package struct CheckJSONReport: Codable, Sendable {
         originCapReached = res.originCapReached
         headersNotLogged = res.requestHeadersNotLogged
         clientsLookProxied = r.inference.clientsLookProxied
+        longTail = res.longTail.map(JSONReport.LongTailEntry.init)
     }
 
     /// Pretty-printed, sorted keys, snake_case names (as the analyze report).

@@ -122,6 +122,13 @@ package struct JSONReport: Encodable, Sendable {
         var requests: Int
         var clients: Int
         var topPaths: [PathCount]
+
+        init(_ t: LongTail) {
+            origins = t.origins
+            requests = t.requests
+            clients = t.clients
+            topPaths = t.topPaths.map { PathCount(path: $0.path, requests: $0.requests) }
+        }
     }
     package struct PathCount: Codable, Sendable {
         var path: String
@@ -304,10 +311,7 @@ package struct JSONReport: Encodable, Sendable {
                           crossOriginRequests: e.crossOriginRequests, nullOriginRequests: e.null.requests,
                           invalidOriginRequests: e.invalid.requests, linesWithoutOriginField: e.linesOfFormatsWithoutOrigins,
                           clientAddresses: inference.clientAddresses, clientsLookProxied: inference.clientsLookProxied,
-                          longTail: inference.longTail.map { t in
-                              LongTailEntry(origins: t.origins, requests: t.requests, clients: t.clients,
-                                            topPaths: t.topPaths.map { PathCount(path: $0.path, requests: $0.requests) })
-                          })
+                          longTail: inference.longTail.map(LongTailEntry.init))
         invalidOrigins = Invalid(
             requests: e.invalid.requests,
             byReason: Dictionary(uniqueKeysWithValues: e.invalid.byReason.map { (ReportText.kebab($0.key.rawValue), $0.value) }),

@@ -173,14 +173,19 @@ enum ReportText {
     /// Many origins held for few clients or days alone (`Inference.longTail`): perhaps a
     /// public API, which an allowlist would break site by site.
     static func longTailLine(_ inf: Inference) -> String? {
-        guard let t = inf.longTail else { return nil }
-        let share = Double(t.requests) / Double(max(inf.breakage.crossOriginRequests, 1))
+        longTailLine(inf.longTail, crossOriginRequests: inf.breakage.crossOriginRequests, refusedBy: "The allowlist")
+    }
+
+    /// The same for `refusedBy` ("The allowlist", "The policy").
+    static func longTailLine(_ tail: LongTail?, crossOriginRequests: Int, refusedBy: String) -> String? {
+        guard let t = tail else { return nil }
+        let share = Double(t.requests) / Double(max(crossOriginRequests, 1))
         let paths = t.topPaths.map { "\($0.path) (\(count($0.requests)))" }.joined(separator: ", ")
         return "Long tail: \(count(t.origins, "origin")) held only for few clients or days, "
             + "\(count(t.requests, "request")) (\(percent(share)) of the cross-origin requests) from "
             + (t.clientsExact ? "" : "about ") + "\(count(t.clients, "client")) together" + (paths.isEmpty ? "" : ", most on \(paths)")
             + ": many sites with a few visitors each are what an API embedded in other sites' pages (a widget, a public "
-            + "dataset) looks like — and what a flood of made-up Origin values from many addresses looks like. The allowlist "
+            + "dataset) looks like — and what a flood of made-up Origin values from many addresses looks like. \(refusedBy) "
             + "refuses every one of them; if the API, or those paths, are meant for any site, keep "
             + "Access-Control-Allow-Origin: * there rather than adopting the allowlist for them."
     }

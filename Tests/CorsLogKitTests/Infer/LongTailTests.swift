@@ -91,6 +91,24 @@ import Testing
         let propose = try runProcess(bin, ["propose", "--target", "nginx"] + site + [log.path])
         #expect(propose.status == 0)
         #expect(propose.err.contains("corslog: warning: Long tail: 60 origins"))
+        // `check` from cron: the policy refuses them, and says so; a policy listing them has no tail.
+        let policy = dir.appendingPathComponent("policy.yaml")
+        func write(origins: [String]) throws {
+            try Data(("version: 1\nsite:\n  - https://api.example.com\norigins:\n"
+                + origins.map { "  - \($0)\n" }.joined() + "methods: []\nheaders: []\ncredentials: false\nmax_age: 600\n").utf8)
+                .write(to: policy)
+        }
+        try write(origins: ["https://app.example.com"])
+        let check = try runProcess(bin, ["check", "--policy", policy.path, log.path])
+        #expect(check.out.contains("\nLong tail: 60 origins held only for few clients or days"), "\(check.out)")
+        #expect(check.out.contains("The policy refuses every one of them"))
+        let checkJSON = try runProcess(bin, ["check", "--output", "json", "--policy", policy.path, log.path])
+        let checked = try JSONSerialization.jsonObject(with: Data(checkJSON.out.utf8)) as? [String: Any]
+        #expect((checked?["long_tail"] as? [String: Any])?["origins"] as? Int == 60)
+        try write(origins: ["https://app.example.com"] + (0..<60).map { "https://www.recipes\($0).org" })
+        let listed = try runProcess(bin, ["check", "--policy", policy.path, log.path])
+        #expect(!listed.out.contains("Long tail"), "\(listed.out)")
+
         // The samples have no tail.
         let samplesDir = PackagePaths.samples.path + "/nginx/"
         let samples = try runProcess(bin, ["analyze", "--output", "json"] + site + [samplesDir])
