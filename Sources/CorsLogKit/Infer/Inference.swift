@@ -123,11 +123,11 @@ package struct LongTail: Sendable, Equatable {
     package var clients = 0
     package var clientsExact = true
     /// Their most requested paths (each origin's top paths summed; escaped as the report shows them).
-    package var topPaths: [(path: String, requests: Int)] = []
+    package var topPaths: [PathRequests] = []
 
-    package static func == (a: LongTail, b: LongTail) -> Bool {
-        a.origins == b.origins && a.requests == b.requests && a.clients == b.clients && a.clientsExact == b.clientsExact
-            && a.topPaths.map(\.path) == b.topPaths.map(\.path) && a.topPaths.map(\.requests) == b.topPaths.map(\.requests)
+    package struct PathRequests: Sendable, Equatable {
+        package var path: String
+        package var requests: Int
     }
 
     /// At least this many origins, and this many clients together ...

@@ -78,7 +78,7 @@ package enum Inferrer {
         guard tail.origins >= LongTail.minOrigins, tail.clients >= LongTail.minClients,
               tail.requests * LongTail.minShareDivisor >= crossOriginRequests else { return nil }
         tail.topPaths = paths.sorted { $0.value != $1.value ? $0.value > $1.value : Array($0.key.utf8).lexicographicallyPrecedes($1.key.utf8) }
-            .prefix(LongTail.pathsShown).map { ($0.key, $0.value) }
+            .prefix(LongTail.pathsShown).map { LongTail.PathRequests(path: $0.key, requests: $0.value) }
         return tail
     }
 
