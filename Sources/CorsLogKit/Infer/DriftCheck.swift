@@ -207,7 +207,7 @@ package enum DriftCheck {
                            staleAfter: options.staleAfter, failOn: options.failOn,
                            originCapReached: evidence.originCap.reached,
                            requestHeadersNotLogged: evidence.preflightsWithoutRequestHeaders,
-                           longTail: Inferrer.longTail(refused, crossOriginRequests: inference.breakage.crossOriginRequests))
+                           longTail: LongTail(refused, crossOriginRequests: inference.breakage.crossOriginRequests))
     }
 }
 

@@ -109,32 +109,3 @@ package struct Inference: Sendable {
     /// (`LongTail`); nil when there is no such tail.
     package var longTail: LongTail? = nil
 }
-
-/// The origins held for review for few clients or few days alone, when there are many of them,
-/// seen from many clients together, with a share of the traffic: what an API embedded on many
-/// sites (a widget, a public dataset, a status badge) looks like — each site has a few visitors.
-/// An allowlist refuses them all, one by one below the thresholds; the reports say so and
-/// where they called. A flood of origins from one sender has one client, so it is no tail.
-package struct LongTail: Sendable, Equatable {
-    package var origins = 0
-    package var requests = 0
-    /// Distinct clients of those origins together (`ClientKey`), and whether that count is
-    /// exact (up to 64) or a HyperLogLog estimate.
-    package var clients = 0
-    package var clientsExact = true
-    /// Their most requested paths (each origin's top paths summed; escaped as the report shows them).
-    package var topPaths: [PathRequests] = []
-
-    package struct PathRequests: Sendable, Equatable {
-        package var path: String
-        package var requests: Int
-    }
-
-    /// At least this many origins, and this many clients together ...
-    package static let minOrigins = 20
-    package static let minClients = 20
-    /// ... with at least this share of the cross-origin requests (1/20).
-    package static let minShareDivisor = 20
-    /// Paths shown.
-    package static let pathsShown = 3
-}

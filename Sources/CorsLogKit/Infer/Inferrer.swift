@@ -60,28 +60,6 @@ package enum Inferrer {
         return ([], internalHosts)
     }
 
-    /// The origins held for few clients or few days and nothing else, when they make a tail
-    /// (`LongTail`); nil otherwise.
-    static func longTail(_ verdicts: [OriginVerdict], crossOriginRequests: Int) -> LongTail? {
-        var tail = LongTail()
-        var clients = DistinctCounter()
-        var paths: [String: Int] = [:]
-        for v in verdicts where v.decision == .review && v.overriddenDecision == nil && v.stats.requests > 0
-            && v.reasons.allSatisfy({ $0.code == .fewClients || $0.code == .fewDays }) {
-            tail.origins += 1
-            tail.requests += v.stats.requests
-            clients.merge(v.stats.clients)
-            for (path, n) in v.stats.topPathList { paths[path, default: 0] += n }
-        }
-        tail.clients = clients.count
-        tail.clientsExact = clients.isExact
-        guard tail.origins >= LongTail.minOrigins, tail.clients >= LongTail.minClients,
-              tail.requests * LongTail.minShareDivisor >= crossOriginRequests else { return nil }
-        tail.topPaths = paths.sorted { $0.value != $1.value ? $0.value > $1.value : Array($0.key.utf8).lexicographicallyPrecedes($1.key.utf8) }
-            .prefix(LongTail.pathsShown).map { LongTail.PathRequests(path: $0.key, requests: $0.value) }
-        return tail
-    }
-
     package static func infer(_ evidence: Evidence, options: InferenceOptions, psl: PublicSuffixList) -> Inference {
         var sites = options.sites
         var siteSource = SiteSource.flag
@@ -261,7 +239,7 @@ package enum Inferrer {
         if inference.otherMethodRequests > 0 {
             inference.otherMethodExamples = evidence.otherMethodExamples.sortedByBytes()
         }
-        inference.longTail = longTail(verdicts, crossOriginRequests: breakage.crossOriginRequests)
+        inference.longTail = LongTail(verdicts, crossOriginRequests: breakage.crossOriginRequests)
         return inference
     }
 }
