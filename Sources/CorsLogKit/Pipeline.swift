@@ -170,6 +170,7 @@ package enum Pipeline {
         }
         if let proxied = ReportText.proxiedClientsLine(inference) { out.append(proxied) }
         if let tail = ReportText.longTailLine(inference) { out.append(tail) }
+        if let short = ReportText.shortPeriodLine(inference) { out.append(short) }
         if inference.linesWithoutOriginField > 0 {
             out.append("\(ReportText.count(inference.linesWithoutOriginField, "line")) were read with a format that records neither "
                 + "Origin nor Referer: their cross-origin requests are not counted")

@@ -108,4 +108,12 @@ package struct Inference: Sendable {
     /// Many origins each held only for few clients or days, seen together from many clients
     /// (`LongTail`); nil when there is no such tail.
     package var longTail: LongTail? = nil
+    /// Calendar days (UTC) from the first line's to the last line's (nil: the log has no times),
+    /// and whether they are fewer than `--min-days` while an origin is held for few-days: then
+    /// every origin is, whatever its clients — a log of one day (`access.log` alone, just after
+    /// the nightly rotation) gives an empty proposal.
+    package var periodDays: Int? = nil
+    package var periodShorterThanMinDays = false
+    /// The `--min-days` the decisions used.
+    package var minDays = 2
 }

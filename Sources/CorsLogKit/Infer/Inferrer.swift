@@ -240,6 +240,13 @@ package enum Inferrer {
             inference.otherMethodExamples = evidence.otherMethodExamples.sortedByBytes()
         }
         inference.longTail = LongTail(verdicts, crossOriginRequests: breakage.crossOriginRequests)
+        inference.minDays = options.minDays
+        if let first = evidence.firstSeen, let last = evidence.lastSeen {
+            let days = Int(OriginStats.day(of: last)) - Int(OriginStats.day(of: first)) + 1
+            inference.periodDays = days
+            inference.periodShorterThanMinDays = days < options.minDays
+                && verdicts.contains { v in v.decision == .review && v.reasons.contains { $0.code == .fewDays } }
+        }
         return inference
     }
 }

@@ -128,6 +128,7 @@ package enum HTMLReport: LineWrittenReport {
         line(section("proposal", "Proposal (replaces Access-Control-Allow-Origin: *)"))
         if let proxied = ReportText.proxiedClientsLine(inf) { line("<p><strong>\(escape(proxied))</strong></p>") }
         if let tail = ReportText.longTailLine(inf) { line("<p><strong>\(escape(tail))</strong></p>") }
+        if let short = ReportText.shortPeriodLine(inf) { line("<p><strong>\(escape(short))</strong></p>") }
         let p = inf.proposal
         let held = inf.heldMethods.map { "method \($0.name) (\($0.clients) client\($0.clients == 1 ? "" : "s"))" }
             + inf.heldHeaders.map { "header \($0.name) (\($0.clients) client\($0.clients == 1 ? "" : "s"))" }

@@ -116,6 +116,10 @@ package struct JSONReport: Encodable, Sendable {
         /// Origins held only for few clients or days, many of them, from many clients together
         /// (`LongTail`); absent otherwise.
         var longTail: LongTailEntry?
+        /// Calendar days from the first line to the last (absent without times), and whether
+        /// they are fewer than --min-days while an origin is held for few-days.
+        var periodDays: Int?
+        var periodShorterThanMinDays: Bool
     }
     package struct LongTailEntry: Codable, Sendable {
         var origins: Int
@@ -311,7 +315,8 @@ package struct JSONReport: Encodable, Sendable {
                           crossOriginRequests: e.crossOriginRequests, nullOriginRequests: e.null.requests,
                           invalidOriginRequests: e.invalid.requests, linesWithoutOriginField: e.linesOfFormatsWithoutOrigins,
                           clientAddresses: inference.clientAddresses, clientsLookProxied: inference.clientsLookProxied,
-                          longTail: inference.longTail.map(LongTailEntry.init))
+                          longTail: inference.longTail.map(LongTailEntry.init),
+                          periodDays: inference.periodDays, periodShorterThanMinDays: inference.periodShorterThanMinDays)
         invalidOrigins = Invalid(
             requests: e.invalid.requests,
             byReason: Dictionary(uniqueKeysWithValues: e.invalid.byReason.map { (ReportText.kebab($0.key.rawValue), $0.value) }),

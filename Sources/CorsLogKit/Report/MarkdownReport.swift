@@ -66,6 +66,10 @@ package enum MarkdownReport: LineWrittenReport {
             line("**\(cell(tail))**")
             line("")
         }
+        if let short = ReportText.shortPeriodLine(inf) {
+            line("**\(cell(short))**")
+            line("")
+        }
         line("## Proposal")
         line("")
         let p = inf.proposal

@@ -170,6 +170,14 @@ enum ReportText {
             + "address, not the browsers'. " + logTheBrowsersAddresses + ", or give --min-clients 1 to decide by days alone."
     }
 
+    /// That the logs span fewer days than `--min-days` (`Inference.periodShorterThanMinDays`).
+    static func shortPeriodLine(_ inf: Inference) -> String? {
+        guard inf.periodShorterThanMinDays, let days = inf.periodDays else { return nil }
+        return "Period: the logs span \(count(days, "day")), fewer than --min-days \(inf.minDays), so every origin is held "
+            + "for few-days however many clients it has. Analyze a longer period (the rotated files too: a directory such as "
+            + "/var/log/nginx/ is read with access.log.1, access.log.2.gz …), or give --min-days 1 to decide by clients alone."
+    }
+
     /// Many origins held for few clients or days alone (`Inference.longTail`): perhaps a
     /// public API, which an allowlist would break site by site.
     static func longTailLine(_ inf: Inference) -> String? {

@@ -78,6 +78,10 @@ package enum TextReport: LineWrittenReport {
             line(tail)
             line("")
         }
+        if let short = ReportText.shortPeriodLine(inf) {
+            line(short)
+            line("")
+        }
         line("Proposal (replaces Access-Control-Allow-Origin: *):")
         line(ReportText.table([
             ["  origins:", ReportText.names(p.origins.map(\.serialized))],

@@ -134,6 +134,30 @@ import Testing
             + "2025-11-05T10:00:02Z), so the proposal allows no origin"), "\(none.err)")
     }
 
+    /// A log of one day (`access.log` alone, just after the nightly rotation): every origin is
+    /// held for few-days, and the report and propose say why and what to do instead.
+    @Test func aPeriodShorterThanMinDaysIsSaid() throws {
+        let oneDay = try String(contentsOfFile: "\(samples)/nginx/access.log", encoding: .utf8)
+            .split(separator: "\n").filter { $0.contains("[05/Nov/2025:") }.joined(separator: "\n") + "\n"
+        let site = ["--site", "https://api.example.com", "--format", "nginx-cors"]
+        let said = "Period: the logs span 1 day, fewer than --min-days 2, so every origin is held for few-days however many "
+            + "clients it has."
+        let report = try runProcess(bin, ["analyze"] + site + ["-"], stdin: Data(oneDay.utf8))
+        #expect(report.status == 0, "\(report.err)")
+        #expect(report.out.contains("\n" + said), "\(report.out)")
+        let json = try runProcess(bin, ["analyze", "--output", "json"] + site + ["-"], stdin: Data(oneDay.utf8))
+        let traffic = (try JSONSerialization.jsonObject(with: Data(json.out.utf8)) as? [String: Any])?["traffic"] as? [String: Any]
+        #expect(traffic?["period_days"] as? Int == 1 && traffic?["period_shorter_than_min_days"] as? Bool == true)
+        let propose = try runProcess(bin, ["propose", "--target", "nginx"] + site + ["-"], stdin: Data(oneDay.utf8))
+        #expect(propose.err.contains("corslog: warning: " + said))
+        // --min-days 1 decides by clients alone; the whole week has no such line.
+        let oneDayOK = try runProcess(bin, ["analyze", "--min-days", "1"] + site + ["-"], stdin: Data(oneDay.utf8))
+        #expect(!oneDayOK.out.contains("Period: the logs span"))
+        #expect(oneDayOK.out.contains("allow     https://app.example.com"))
+        let week = try runProcess(bin, ["analyze", "--site", "https://api.example.com", "\(samples)/nginx/"])
+        #expect(!week.out.contains("Period: the logs span"))
+    }
+
     /// No file named: standard input — but not for `--state`, which would count the same piped
     /// lines again on every run, and not from a terminal, where it would wait for typed lines.
     @Test func noFileNamedReadsStandardInputUnlessThatCannotWork() throws {
