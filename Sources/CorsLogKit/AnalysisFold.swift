@@ -17,6 +17,9 @@ struct FileOutcome: Sendable {
 struct AnalysisFold {
     private let options: AnalysisOptions
     private var input = InputSummary()
+    /// For a format given on the command line: its first file's sampled lines that go on with a
+    /// quoted origin after its last field (`FormatDetector.originsAfter`), when there are any.
+    var originsAfterGivenFormat: (lines: Int, sampled: Int)? = nil
     private var reads: [FileReadResult] = []
     private var evidence: Evidence? = nil
     private var days: [Int32: Evidence] = [:]
@@ -67,6 +70,7 @@ struct AnalysisFold {
                           formats: [LogFormat]? = nil) throws(AnalysisError) -> AnalysisRun {
         var input = self.input
         if let d = detection, d.originsAfterFormat > 0 { input.originsAfterFormat = (d.originsAfterFormat, d.sampled) }
+        if let given = originsAfterGivenFormat { input.originsAfterFormat = given }
         if input.files.allSatisfy({ $0.error != nil && $0.lines == 0 }) && !input.files.isEmpty {
             throw AnalysisError(kind: .noInput, description: "no input could be read: "
                 + input.errors.map(\.description).joined(separator: "; "))

@@ -307,6 +307,15 @@ package enum Analyzer {
         // Each file's outcome is folded into the run as soon as it and the files before it
         // are read, so a rotated set of any length holds the evidence of a few files at most.
         var fold = AnalysisFold(options: options, leftOut: leftOut, newerFormat: newer)
+        // A format given without Origin whose lines go on with a quoted origin (a `log_format`
+        // with "$http_origin" after combined, given as combined): said as for a detected one.
+        if case .given(let given) = options.format, let first = files.first, first.path != "-",
+           !given.fields.contains(.origin), given.syntax != .json {
+            let sample = Array(NewerFormat.head(first.path, from: first.start.offset)
+                .filter { line in line.contains { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D } }.prefix(FormatDetector.sampleLimit))
+            let found = FormatDetector.originsAfter(given, in: sample)
+            if found > 0 { fold.originsAfterGivenFormat = (found, sample.count) }
+        }
         // Detection: files one after another, lines held back until enough are seen.
         var held: [FileWork] = []
         var next = 0

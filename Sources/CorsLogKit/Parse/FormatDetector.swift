@@ -75,15 +75,22 @@ package enum FormatDetector {
         guard let best else { return nil }
         var detection = Detection(format: best.format, parsed: best.parsed, sampled: sampled)
         if best.format.syntax == .json { detection.recordsOrigin = sample.contains(where: Self.jsonOriginKey) }
-        if best.parsed > best.whole && !best.format.fields.contains(.origin) {
-            var parser = best.format.makeParser()
-            for line in sample {
-                let failure = line.withUnsafeBufferPointer { parser.parse(ByteSlice($0)) { _ in } }
-                guard failure == nil, parser.lastLineHadTrailingText else { continue }
-                if Self.quotedOrigin(in: line, from: parser.lastLineTrailingStart) { detection.originsAfterFormat += 1 }
-            }
-        }
+        if best.parsed > best.whole { detection.originsAfterFormat = originsAfter(best.format, in: Array(sample)) }
         return detection
+    }
+
+    /// How many of `lines` `format` reads with text left over that holds a quoted origin
+    /// (`quotedOrigin(in:from:)`); 0 for a format that records Origin, or JSON.
+    static func originsAfter(_ format: LogFormat, in lines: [[UInt8]]) -> Int {
+        guard !format.fields.contains(.origin), format.syntax != .json else { return 0 }
+        var parser = format.makeParser()
+        var found = 0
+        for line in lines.prefix(sampleLimit) {
+            let failure = line.withUnsafeBufferPointer { parser.parse(ByteSlice($0)) { _ in } }
+            guard failure == nil, parser.lastLineHadTrailingText else { continue }
+            if quotedOrigin(in: line, from: parser.lastLineTrailingStart) { found += 1 }
+        }
+        return found
     }
 
     /// Whether `line[from...]` holds a quoted value that is an origin (`"https://host[:port]"`,

@@ -89,6 +89,19 @@ import Testing
         // The sample in combined says nothing.
         let combined = try runProcess(bin, ["analyze", "--output", "json"] + site + ["\(samples)/combined/"])
         #expect((try self.json(combined.out)["input"] as! [String: Any])["origins_after_format"] == nil)
+        // Given as --format combined (or as a definition without Origin), the same is said; given
+        // the server's own definition, nothing.
+        let given = try runProcess(bin, ["analyze", "--format", "combined"] + site + [file.path])
+        #expect(given.out.contains("\nOrigins after the format: "), "\(given.out)")
+        let givenJSON = try self.json(try runProcess(bin, ["analyze", "--format", "combined", "--output", "json"] + site + [file.path]).out)
+        #expect(((givenJSON["input"] as! [String: Any])["origins_after_format"] as? [String: Any])?["sampled"] as? Int == 200)
+        let ownFormat = #"$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" "$http_origin""#
+        let right = try runProcess(bin, ["analyze", "--format", ownFormat] + site + [file.path])
+        #expect(right.status == 0, "\(right.err)")
+        #expect(!right.out.contains("Origins after the format"))
+        #expect(right.out.contains("origins from the Origin header"))
+        let combinedGiven = try runProcess(bin, ["analyze", "--format", "combined"] + site + ["\(samples)/combined/"])
+        #expect(!combinedGiven.out.contains("Origins after the format"))
     }
 
     /// A log in one format pays nothing and hears nothing: `combined` with the nginx "main"
