@@ -23,8 +23,10 @@ package struct LongTail: Sendable, Equatable {
     package static let minClients = 20
     /// ... with at least this share of the cross-origin requests (1/20).
     package static let minShareDivisor = 20
-    /// Paths shown.
+    /// Paths shown, and the distinct paths counted for them (the first met; a flood at the
+    /// origin cap has as many paths as origins, and this runs when the evidence is largest).
     package static let pathsShown = 3
+    package static let pathsCounted = 4096
 
     package init() {}
 
@@ -39,7 +41,9 @@ package struct LongTail: Sendable, Equatable {
             tail.origins += 1
             tail.requests += v.stats.requests
             clients.merge(v.stats.clients)
-            for (path, n) in v.stats.topPathList { paths[path, default: 0] += n }
+            for (path, n) in v.stats.topPathList where paths[path] != nil || paths.count < LongTail.pathsCounted {
+                paths[path, default: 0] += n
+            }
         }
         tail.clients = clients.count
         tail.clientsExact = clients.isExact
