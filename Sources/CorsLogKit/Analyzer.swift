@@ -311,8 +311,7 @@ package enum Analyzer {
         // with "$http_origin" after combined, given as combined): said as for a detected one.
         if case .given(let given) = options.format, let first = files.first, first.path != "-",
            !given.fields.contains(.origin), given.syntax != .json {
-            let sample = Array(NewerFormat.head(first.path, from: first.start.offset)
-                .filter { line in line.contains { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D } }.prefix(FormatDetector.sampleLimit))
+            let sample = FormatDetector.sample(NewerFormat.head(first.path, from: first.start.offset))
             let found = FormatDetector.originsAfter(given, in: sample)
             if found > 0 { fold.originsAfterGivenFormat = (found, sample.count) }
         }

@@ -100,9 +100,11 @@ package enum ClientKey {
         return network
     }
 
+    private static let mappedPrefix = Array("::ffff:".utf8)
+
+    /// Whether `b` (at least 7 bytes) starts with `::ffff:`, in any case.
     private static func isMappedPrefix(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
-        let prefix = Array("::ffff:".utf8)
-        for i in 0..<prefix.count where b[i].asciiLowercased != prefix[i] { return false }
+        for i in 0..<mappedPrefix.count where b[i].asciiLowercased != mappedPrefix[i] { return false }
         return true
     }
 

@@ -41,9 +41,7 @@ package enum FormatDetector {
     /// with text left over — so counting every parsed line alike let one such line among
     /// 200 choose `common` for an `nginx-cors` log, and no origin was seen.
     package static func detect(_ lines: [[UInt8]]) -> Detection? {
-        let sample = lines.lazy.filter { line in
-            line.contains { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }
-        }.prefix(sampleLimit)
+        let sample = Self.sample(lines)
         let sampled = sample.count
         guard sampled > 0 else { return nil }
 
@@ -75,8 +73,13 @@ package enum FormatDetector {
         guard let best else { return nil }
         var detection = Detection(format: best.format, parsed: best.parsed, sampled: sampled)
         if best.format.syntax == .json { detection.recordsOrigin = sample.contains(where: Self.jsonOriginKey) }
-        if best.parsed > best.whole { detection.originsAfterFormat = originsAfter(best.format, in: Array(sample)) }
+        if best.parsed > best.whole { detection.originsAfterFormat = originsAfter(best.format, in: sample) }
         return detection
+    }
+
+    /// The lines tried: the first `sampleLimit` that are not blank.
+    static func sample(_ lines: [[UInt8]]) -> [[UInt8]] {
+        Array(lines.lazy.filter { line in line.contains { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D } }.prefix(sampleLimit))
     }
 
     /// How many of `lines` `format` reads with text left over that holds a quoted origin
