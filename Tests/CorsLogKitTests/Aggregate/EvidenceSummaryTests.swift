@@ -32,12 +32,6 @@ import Testing
         return out
     }
 
-    private func temporaryDirectory() throws -> URL {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("corslog-merge-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        return dir
-    }
-
     /// The JSON report without the per-file list (whose order follows the arguments).
     private func withoutFileList(_ json: String) throws -> NSDictionary {
         var report = try JSONSerialization.jsonObject(with: Data(json.utf8)) as! [String: Any]
@@ -49,7 +43,7 @@ import Testing
     }
 
     @Test func mergingTheSummariesOfAnySplitGivesTheReportOfOneRun() throws {
-        let dir = try temporaryDirectory()
+        let dir = try temporaryDirectory("merge")
         defer { try? FileManager.default.removeItem(at: dir) }
         let parts = try split(into: 5, in: dir)
         let site = ["--site", "https://api.example.com", "--format", "nginx-cors"]
@@ -158,7 +152,7 @@ import Testing
     }
 
     @Test func summariesOfDifferentKindsAreNotMerged() throws {
-        let dir = try temporaryDirectory()
+        let dir = try temporaryDirectory("merge")
         defer { try? FileManager.default.removeItem(at: dir) }
         let origin = dir.appendingPathComponent("origin.json").path
         let referer = dir.appendingPathComponent("referer.json").path
@@ -180,7 +174,7 @@ import Testing
     }
 
     @Test func aBrokenInputIsCarriedIntoTheMergedReport() throws {
-        let dir = try temporaryDirectory()
+        let dir = try temporaryDirectory("merge")
         defer { try? FileManager.default.removeItem(at: dir) }
         let gz = try Data(contentsOf: URL(fileURLWithPath: "\(samples)/nginx/access.log.2.gz"))
         let truncated = dir.appendingPathComponent("truncated.gz")

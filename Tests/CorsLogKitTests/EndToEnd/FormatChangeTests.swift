@@ -29,7 +29,7 @@ import Testing
     }
 
     @Test func theReportSaysTheFormatChangedAndWhichFormatReadsTheNewLines() throws {
-        let dir = try temporaryDirectory()
+        let dir = try temporaryDirectory("change")
         defer { try? FileManager.default.removeItem(at: dir) }
         let (log, old, new) = try changedLog(in: dir)
         let text = try runProcess(bin, ["analyze"] + site + [log.path])
@@ -65,7 +65,7 @@ import Testing
     /// A log format of the server's own with `"$http_origin"` after combined (no preset reads it):
     /// detected as combined, its origins were taken from Referer without a word.
     @Test func originsAfterTheDetectedFormatAreSaid() throws {
-        let dir = try temporaryDirectory()
+        let dir = try temporaryDirectory("change")
         defer { try? FileManager.default.removeItem(at: dir) }
         let nginx = try String(contentsOfFile: "\(samples)/nginx/access.log", encoding: .utf8).split(separator: "\n")
         // Keep the combined fields and the Origin: drop $host and the four CORS fields after it.
@@ -108,7 +108,7 @@ import Testing
     /// format's extra `"$http_x_forwarded_for"` leaves text after every line, but no line
     /// fits a format that records Origin.
     @Test func trailingTextThatFitsNoRicherFormatIsNoChange() throws {
-        let dir = try temporaryDirectory()
+        let dir = try temporaryDirectory("change")
         defer { try? FileManager.default.removeItem(at: dir) }
         let combined = try String(contentsOfFile: "\(samples)/combined/access.log", encoding: .utf8)
         let main = combined.split(separator: "\n").map { $0 + #" "198.51.100.7""# }.joined(separator: "\n") + "\n"
@@ -126,7 +126,7 @@ import Testing
     /// others, in batches of any size, with the format detected or given.
     @Test(arguments: [false, true])
     func theSameCountWhateverTheParseThreads(detect: Bool) throws {
-        let dir = try temporaryDirectory()
+        let dir = try temporaryDirectory("change")
         defer { try? FileManager.default.removeItem(at: dir) }
         let (log, old, _) = try changedLog(in: dir, repeatNew: 8)
         func change(parseThreads: Int, batchBytes: Int) throws -> (String, Int, Int) {
@@ -151,7 +151,7 @@ import Testing
     }
 
     @Test func summariesCarryItAndMergeAddsItUp() throws {
-        let dir = try temporaryDirectory()
+        let dir = try temporaryDirectory("change")
         defer { try? FileManager.default.removeItem(at: dir) }
         let (log, old, _) = try changedLog(in: dir)
         let summary = dir.appendingPathComponent("s.json").path
@@ -170,12 +170,6 @@ import Testing
         let bad = dir.appendingPathComponent("bad.json")
         try Data(forged.utf8).write(to: bad)
         #expect(try runProcess(bin, ["merge"] + site + [bad.path]).status == 65)
-    }
-
-    private func temporaryDirectory() throws -> URL {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("corslog-change-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        return dir
     }
 }
 

@@ -33,7 +33,7 @@ import Testing
     /// JSON lines (Traefik keeps only the request headers it is told to): without the key on
     /// any preflight, the headers are unknown; the shipped JSON sample has it, so they are known.
     @Test func jsonLinesWithoutTheKeyLeaveTheHeadersUnknown() throws {
-        let dir = try temporaryDirectory()
+        let dir = try temporaryDirectory("headers")
         defer { try? FileManager.default.removeItem(at: dir) }
         let sample = try String(contentsOfFile: "\(samples)/json/access.json", encoding: .utf8)
         let stripped = sample.replacingOccurrences(of: #"[,]?"http_access_control_request_headers":"[^"]*""#, with: "", options: .regularExpression)
@@ -48,7 +48,7 @@ import Testing
     }
 
     @Test func thePolicyFileAndProposeSayItWhereAPersonActs() throws {
-        let dir = try temporaryDirectory()
+        let dir = try temporaryDirectory("headers")
         defer { try? FileManager.default.removeItem(at: dir) }
         let policy = dir.appendingPathComponent("policy.yaml").path
         #expect(try runProcess(bin, ["analyze"] + site + ["--write-policy", policy, "\(samples)/combined/"]).status == 0)
@@ -63,7 +63,7 @@ import Testing
     }
 
     @Test func checkDoesNotCallThePolicysHeadersStale() throws {
-        let dir = try temporaryDirectory()
+        let dir = try temporaryDirectory("headers")
         defer { try? FileManager.default.removeItem(at: dir) }
         let policy = dir.appendingPathComponent("policy.yaml").path
         #expect(try runProcess(bin, ["analyze"] + site + ["--write-policy", policy, "\(samples)/nginx/"]).status == 0)
@@ -89,7 +89,7 @@ import Testing
     }
 
     @Test func verifySaysItsPreflightsWereReplayedWithoutTheirHeaders() throws {
-        let dir = try temporaryDirectory()
+        let dir = try temporaryDirectory("headers")
         defer { try? FileManager.default.removeItem(at: dir) }
         let policy = dir.appendingPathComponent("policy.yaml").path
         #expect(try runProcess(bin, ["analyze"] + site + ["--write-policy", policy, "\(samples)/nginx/"]).status == 0)
@@ -103,12 +103,6 @@ import Testing
         #expect(totals["preflights_without_request_headers"] as? Int == 1, "\(r.err)")
         let text = try runProcess(bin, ["verify", "--policy", policy, "--format", format, log.path])
         #expect(text.out.contains("preflights were replayed asking for none") || text.out.contains("1 preflights were replayed"), "\(text.out)")
-    }
-
-    private func temporaryDirectory() throws -> URL {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("corslog-headers-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        return dir
     }
 }
 

@@ -9,12 +9,6 @@ import Testing
     let bin = PackagePaths.executable.path
     let samples = PackagePaths.samples.path
 
-    private func temporaryDirectory() throws -> URL {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("corslog-hostile-log-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        return dir
-    }
-
     private func report(_ out: String) throws -> [String: Any] {
         try #require(try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [String: Any])
     }
@@ -28,7 +22,7 @@ import Testing
     }
 
     @Test func gzipCutAtSeveralOffsetsKeepsWhatCameBeforeAndExits3() throws {
-        let dir = try temporaryDirectory()
+        let dir = try temporaryDirectory("hostile-log")
         defer { try? FileManager.default.removeItem(at: dir) }
         let gz = try Data(contentsOf: URL(fileURLWithPath: "\(samples)/nginx/access.log.2.gz"))
         var previous = -1
@@ -53,7 +47,7 @@ import Testing
     /// A log cut while it was compressed or copied, given alone: the lines before the cut are
     /// the report (exit 3, the file's error in it), not "no input could be read" (66).
     @Test func aTruncatedGzipAloneIsReportedUpToTheCut() throws {
-        let dir = try temporaryDirectory()
+        let dir = try temporaryDirectory("hostile-log")
         defer { try? FileManager.default.removeItem(at: dir) }
         let gz = try Data(contentsOf: URL(fileURLWithPath: "\(samples)/nginx/access.log.2.gz"))
         let file = dir.appendingPathComponent("access.log.1.gz")
@@ -77,7 +71,7 @@ import Testing
     /// `corslog analyze /var/log/nginx/`: the error logs beside the access logs are left out
     /// and named in every report — an error log that sorts first no longer fails detection.
     @Test func aDirectorysErrorLogsAreLeftOutAndNamed() throws {
-        let dir = try temporaryDirectory()
+        let dir = try temporaryDirectory("hostile-log")
         defer { try? FileManager.default.removeItem(at: dir) }
         let errorLine = #"2025/11/05 10:00:00 [error] 12#12: *3 open() "/srv/x" failed (2: No such file or directory), client: 192.0.2.7, server: api, request: "GET /x HTTP/1.1", host: "api.example.com""#
         try Data(String(repeating: errorLine + "\n", count: 300).utf8).write(to: dir.appendingPathComponent("api-error.log"))
@@ -124,7 +118,7 @@ import Testing
 
     /// Nothing to read: the message names each file and what it held, or the empty directory.
     @Test func inputWithoutLogLinesSaysWhatEachFileHeld() throws {
-        let dir = try temporaryDirectory()
+        let dir = try temporaryDirectory("hostile-log")
         defer { try? FileManager.default.removeItem(at: dir) }
         let empty = dir.appendingPathComponent("empty.log")
         let blank = dir.appendingPathComponent("blank.log")
@@ -142,7 +136,7 @@ import Testing
     }
 
     @Test func aGzipBombIsReadToTheEndWithBoundedMemory() throws {
-        let dir = try temporaryDirectory()
+        let dir = try temporaryDirectory("hostile-log")
         defer { try? FileManager.default.removeItem(at: dir) }
         // 4 real lines, then 256 MiB of zeros (no newline) in 4 members, then a real line.
         let real = try String(contentsOfFile: "\(samples)/nginx/access.log", encoding: .utf8).split(separator: "\n").prefix(5).map(String.init)
@@ -192,7 +186,7 @@ import Testing
     }
 
     @Test func aLineOf100MBIsSkippedCountedAndShown() throws {
-        let dir = try temporaryDirectory()
+        let dir = try temporaryDirectory("hostile-log")
         defer { try? FileManager.default.removeItem(at: dir) }
         let file = dir.appendingPathComponent("access.log")
         var data = Data((line(origin: "https://app.example.com") + "\n").utf8)
@@ -211,7 +205,7 @@ import Testing
     }
 
     @Test func nulBytesInvalidUTF8AndCRLFAreReadAsBytes() throws {
-        let dir = try temporaryDirectory()
+        let dir = try temporaryDirectory("hostile-log")
         defer { try? FileManager.default.removeItem(at: dir) }
         let file = dir.appendingPathComponent("access.log")
         var data = Data()
@@ -242,7 +236,7 @@ import Testing
     }
 
     @Test func mixedFormatsInOneFileParseTheDetectedOneAndShowTheRest() throws {
-        let dir = try temporaryDirectory()
+        let dir = try temporaryDirectory("hostile-log")
         defer { try? FileManager.default.removeItem(at: dir) }
         let file = dir.appendingPathComponent("mixed.log")
         let nginx = try String(contentsOfFile: "\(samples)/nginx/access.log", encoding: .utf8).split(separator: "\n").prefix(60)
@@ -269,7 +263,7 @@ import Testing
     }
 
     @Test func aLogOfNothingButGarbageIsExit65WithAClearMessage() throws {
-        let dir = try temporaryDirectory()
+        let dir = try temporaryDirectory("hostile-log")
         defer { try? FileManager.default.removeItem(at: dir) }
         var state: UInt64 = 42
         let noise = (0..<50_000).map { _ -> UInt8 in
@@ -296,7 +290,7 @@ import Testing
     @Test func anUnreadableFileAmongReadableOnesIsReportedAndTheRestRead() throws {
         // As root (CI), a mode-000 file is readable, so the unreadable ones are a
         // symbolic-link loop (open fails: ELOOP) and /proc/self/mem (read fails: EIO).
-        let dir = try temporaryDirectory()
+        let dir = try temporaryDirectory("hostile-log")
         defer { try? FileManager.default.removeItem(at: dir) }
         let loop = dir.appendingPathComponent("loop.log").path
         #expect(symlink(loop, loop) == 0)

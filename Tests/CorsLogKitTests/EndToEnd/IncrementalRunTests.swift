@@ -21,12 +21,6 @@ import Testing
         return lines
     }
 
-    private func temporaryDirectory() throws -> URL {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("corslog-state-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        return dir
-    }
-
     private func append(_ lines: ArraySlice<String>, to path: String, newline: Bool = true) throws {
         if !FileManager.default.fileExists(atPath: path) { _ = FileManager.default.createFile(atPath: path, contents: nil) }
         let h = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
@@ -53,7 +47,7 @@ import Testing
     }
 
     @Test func growingRotatedAndCompressedLogsAreReadOnceAndReportLikeOneRun() throws {
-        let dir = try temporaryDirectory()
+        let dir = try temporaryDirectory("state")
         defer { try? FileManager.default.removeItem(at: dir) }
         let lines = try sampleLines()
         let log = dir.appendingPathComponent("access.log").path
@@ -100,7 +94,7 @@ import Testing
     }
 
     @Test func aTruncatedLogIsReadFromItsStart() throws {
-        let dir = try temporaryDirectory()
+        let dir = try temporaryDirectory("state")
         defer { try? FileManager.default.removeItem(at: dir) }
         let lines = try sampleLines()
         let log = dir.appendingPathComponent("access.log").path
@@ -115,7 +109,7 @@ import Testing
     }
 
     @Test func theWindowKeepsTheLastDaysAndOldDaysFallOut() throws {
-        let dir = try temporaryDirectory()
+        let dir = try temporaryDirectory("state")
         defer { try? FileManager.default.removeItem(at: dir) }
         let state = dir.appendingPathComponent("state.json").path
         let r = try runProcess(bin, ["analyze", "--output", "json", "--state", state, "--window", "3d"] + site + ["\(samples)/nginx/"])
@@ -138,7 +132,7 @@ import Testing
     }
 
     @Test func aBrokenOrNewerStateIsAnErrorAndIsLeftAlone() throws {
-        let dir = try temporaryDirectory()
+        let dir = try temporaryDirectory("state")
         defer { try? FileManager.default.removeItem(at: dir) }
         let state = dir.appendingPathComponent("state.json").path
         for (text, message) in [("{\"corslog_state\": 1, \"files\": 7}", "corrupt state file"),
@@ -153,7 +147,7 @@ import Testing
     }
 
     @Test func twoRunsAtOnceDoNotShareTheState() throws {
-        let dir = try temporaryDirectory()
+        let dir = try temporaryDirectory("state")
         defer { try? FileManager.default.removeItem(at: dir) }
         let state = dir.appendingPathComponent("state.json").path
         let lock = try StateLock(statePath: state)
@@ -164,7 +158,7 @@ import Testing
     }
 
     @Test func theSiteCannotChangeUnderAState() throws {
-        let dir = try temporaryDirectory()
+        let dir = try temporaryDirectory("state")
         defer { try? FileManager.default.removeItem(at: dir) }
         let state = dir.appendingPathComponent("state.json").path
         #expect(try runProcess(bin, ["analyze", "--state", state] + site + ["\(samples)/nginx/access.log"]).status == 0)
@@ -178,7 +172,7 @@ import Testing
     /// starts again from the lines with Origin — the same decisions as one run over those lines
     /// alone. A format that loses Origin again is refused, saying what happened.
     @Test func aLogThatGainsOriginStartsTheWindowAgainAndOneThatLosesItIsRefused() throws {
-        let dir = try temporaryDirectory()
+        let dir = try temporaryDirectory("state")
         defer { try? FileManager.default.removeItem(at: dir) }
         let log = dir.appendingPathComponent("access.log").path
         let state = dir.appendingPathComponent("state.json").path
@@ -212,7 +206,7 @@ import Testing
     }
 
     @Test func checkRunsIncrementallyToo() throws {
-        let dir = try temporaryDirectory()
+        let dir = try temporaryDirectory("state")
         defer { try? FileManager.default.removeItem(at: dir) }
         let policy = dir.appendingPathComponent("policy.yaml").path
         let state = dir.appendingPathComponent("state.json").path

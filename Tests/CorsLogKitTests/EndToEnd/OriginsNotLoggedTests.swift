@@ -29,7 +29,7 @@ import Testing
     }
 
     @Test func theReportSaysNoOriginCanBeSeenNotThatThereIsNone() throws {
-        let dir = try temporaryDirectory()
+        let dir = try temporaryDirectory("origins")
         defer { try? FileManager.default.removeItem(at: dir) }
         let log = try commonLog(in: dir)
         let text = try runProcess(bin, ["analyze"] + site + [log.path])
@@ -67,7 +67,7 @@ import Testing
     }
 
     @Test func nothingThatActsOnAProposalGoesOn() throws {
-        let dir = try temporaryDirectory()
+        let dir = try temporaryDirectory("origins")
         defer { try? FileManager.default.removeItem(at: dir) }
         let log = try commonLog(in: dir)
         let propose = try runProcess(bin, ["propose", "--target", "nginx"] + site + [log.path])
@@ -92,7 +92,7 @@ import Testing
     /// Summaries of a host logging `common` and one logging `combined`, merged: the combined
     /// host's origins are proposed, and the report says how many lines could show none.
     @Test func aMergeWithSomeLinesWithoutOriginsSaysHowMany() throws {
-        let dir = try temporaryDirectory()
+        let dir = try temporaryDirectory("origins")
         defer { try? FileManager.default.removeItem(at: dir) }
         let log = try commonLog(in: dir)
         let commonSummary = dir.appendingPathComponent("common.json").path
@@ -122,7 +122,7 @@ import Testing
     /// (Traefik keeps only the request headers it is told to) cannot tell "not sent" from
     /// "not logged". The shipped JSON sample has the key, and is known.
     @Test func jsonLinesWithoutAnyOriginValueAreUnknownToo() throws {
-        let dir = try temporaryDirectory()
+        let dir = try temporaryDirectory("origins")
         defer { try? FileManager.default.removeItem(at: dir) }
         let sample = try String(contentsOfFile: "\(samples)/json/access.json", encoding: .utf8)
         let stripped = try sample.split(separator: "\n").map { line in
@@ -178,11 +178,5 @@ import Testing
         // One line that did show an origin: known.
         e.sameOriginRequests = 1
         #expect(!e.originsNotLogged)
-    }
-
-    private func temporaryDirectory() throws -> URL {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("corslog-origins-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        return dir
     }
 }

@@ -64,8 +64,7 @@ import Testing
     }
 
     @Test func theReportsAndProposeSayIt() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("corslog-tail-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try temporaryDirectory("tail")
         defer { try? FileManager.default.removeItem(at: dir) }
         let log = dir.appendingPathComponent("access.log")
         var text = ""
