@@ -120,11 +120,6 @@ package enum InputSet {
         fileType(path) == S_IFDIR
     }
 
-    /// `stat(2)` (following symbolic links) says regular file.
-    static func isRegularFile(_ path: String) -> Bool {
-        fileType(path) == S_IFREG
-    }
-
     private static func fileType(_ path: String) -> mode_t? {
         var info = stat()
         guard stat(path, &info) == 0 else { return nil }
